@@ -1,0 +1,32 @@
+// One intercepted syscall as the supervisor captured it: the register arguments and a
+// fixed-size snapshot of every pointer argument. Plain data, no allocation, so the hot
+// path can copy it into the event queue and decoders can format it later (or in tests).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "syscall_table.h"
+
+namespace sigvisor {
+
+// Bytes read from the tracee at `addr` (at entry for inputs, after return for outputs).
+struct UserBuffer {
+  uint64_t addr = 0;   // the pointer value as the tracee passed it; 0 is NULL
+  uint16_t size = 0;   // bytes wanted
+  bool read = false;   // a read was attempted
+  bool ok = false;     // the read returned all `size` bytes
+  std::array<uint8_t, 128> bytes{};
+};
+
+struct CallData {
+  Sys sys = Sys::kill;
+  uint32_t arch = 0;  // AUDIT_ARCH_* of the calling thread
+  std::array<uint64_t, 6> regs{};
+  std::array<UserBuffer, 6> mem{};  // mem[i] describes regs[i] when it is a pointer
+  // The result when known: --results mode, or a denial (then -errno). Raw kernel value.
+  std::optional<int64_t> retval;
+};
+
+}  // namespace sigvisor

@@ -1,0 +1,72 @@
+// The policy: what sigvisor does with each intercepted call and each delivered signal.
+// Loaded once from JSON (DESIGN.md section 5), immutable afterwards, queried from the
+// notify and ptrace threads concurrently (decide() is const and allocation-free).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "call_data.h"
+#include "result.h"
+#include "scope.h"
+
+namespace sigvisor {
+
+enum class Action : uint8_t { allow, log, deny, kill, abort };
+std::string_view action_name(Action a);
+
+// Everything a rule may look at for one intercepted syscall.
+struct CallContext {
+  const CallData* call = nullptr;   // registers and memory snapshot
+  int caller_pid = 0;               // thread group id
+  int caller_tid = 0;
+  std::string_view comm;            // caller's comm
+  std::string_view exe;             // caller's executable path ("" if unknown)
+  const Target* target = nullptr;   // send family only, else nullptr
+};
+
+// Everything a delivery rule may look at for one signal-delivery stop.
+struct DeliveryContext {
+  int sig = 0;
+  int code = 0;                     // si_code
+  Scope sender_scope = Scope::outside;
+  int receiver_pid = 0;
+  std::string_view receiver_comm;
+  std::string_view receiver_exe;
+};
+
+struct Decision {
+  Action action = Action::allow;
+  int err = 0;                 // errno for deny (and for kill/abort: what the call returns)
+  std::string_view rule;       // name of the matching rule; empty for the default
+  bool racy = false;           // the match looked at tracee memory (TOCTOU)
+};
+
+class Policy {
+ public:
+  // The built-in policy: the semantics of policies/trace.json (allow and record all).
+  static Policy trace_all();
+  // Parses and validates; on any problem returns one line naming file, JSON path
+  // (and line/column for syntax errors). Never returns a half-loaded policy.
+  static Result<Policy> load_file(const std::string& path);
+  static Result<Policy> load_string(std::string_view json, const std::string& origin);
+
+  Decision decide(const CallContext& ctx) const;
+  Decision decide_delivery(const DeliveryContext& ctx) const;
+
+  const std::string& name() const;
+  const std::string& hash() const;  // hex digest of the file contents ("builtin" for trace_all)
+
+  Policy(Policy&&) noexcept;
+  Policy& operator=(Policy&&) noexcept;
+  ~Policy();
+
+ private:
+  struct Impl;
+  explicit Policy(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sigvisor

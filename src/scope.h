@@ -1,0 +1,48 @@
+// Who a signal is aimed at (or came from), relative to the caller and the sandbox.
+// Decided from the supervisor's own process table, never by guessing: doubt narrows
+// a scope to `outside`, it never widens one to `sandbox`.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace sigvisor {
+
+enum class Scope : uint8_t {
+  self,        // the calling process (or, for thread-directed calls, the calling thread)
+  thread,      // another thread of the calling process
+  child,       // a descendant of the caller inside the sandbox
+  sandbox,     // another process under supervision
+  outside,     // a process not under supervision, or a pid that does not exist
+  supervisor,  // sigvisor itself (or its process group)
+  init,        // pid 1
+  group,       // a process group of the sandbox (kill(0, ...), kill(-pgid, ...))
+  all,         // kill(-1, ...): every process the caller may signal
+  kernel,      // delivery only: the kernel sent it (SIGSEGV, SIGCHLD, timers, ...)
+};
+inline constexpr std::size_t kScopeCount = 10;
+
+std::string_view scope_name(Scope s);
+std::optional<Scope> scope_by_name(std::string_view name);
+
+// A process name as the kernel keeps it (TASK_COMM_LEN = 16, NUL-terminated).
+using Comm = std::array<char, 16>;
+inline std::string_view comm_view(const Comm& c) {
+  std::size_t n = 0;
+  while (n < c.size() && c[n] != '\0') ++n;
+  return {c.data(), n};
+}
+Comm make_comm(std::string_view s);
+
+// What a send-family call aims at.
+struct Target {
+  int64_t pid = 0;   // process (or -pgid for groups, -1 for all) as passed
+  int64_t tid = 0;   // thread for tkill/tgkill/rt_tgsigqueueinfo, else 0
+  Scope scope = Scope::outside;
+  bool exists = false;  // the process was found (table or /proc) when decided
+  Comm comm{};
+};
+
+}  // namespace sigvisor

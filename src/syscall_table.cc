@@ -1,0 +1,124 @@
+// The table behind syscall_table.h. Numbers come from <sys/syscall.h> so the same
+// table builds on x86_64 and aarch64 (where pause and signalfd do not exist).
+#include "syscall_table.h"
+
+#include <sys/syscall.h>
+
+#include <algorithm>
+
+namespace sigvisor {
+namespace {
+
+#ifdef SYS_pause
+constexpr long kPauseNr = SYS_pause;
+#else
+constexpr long kPauseNr = -1;
+#endif
+#ifdef SYS_signalfd
+constexpr long kSignalfdNr = SYS_signalfd;
+#else
+constexpr long kSignalfdNr = -1;
+#endif
+
+using A = Arg;
+constexpr A N = A::none;
+
+const std::array<SyscallSpec, kSysCount> kTable = {{
+    {Sys::kill, "kill", Family::send, {A::pid, A::sig, N, N, N, N}, {"pid", "sig"}, 2, SYS_kill},
+    {Sys::tkill, "tkill", Family::send, {A::tid, A::sig, N, N, N, N}, {"tid", "sig"}, 2, SYS_tkill},
+    {Sys::tgkill, "tgkill", Family::send, {A::pid, A::tid, A::sig, N, N, N},
+     {"tgid", "tid", "sig"}, 3, SYS_tgkill},
+    {Sys::rt_sigqueueinfo, "rt_sigqueueinfo", Family::send, {A::pid, A::sig, A::siginfo_in, N, N, N},
+     {"tgid", "sig", "info"}, 3, SYS_rt_sigqueueinfo},
+    {Sys::rt_tgsigqueueinfo, "rt_tgsigqueueinfo", Family::send,
+     {A::pid, A::tid, A::sig, A::siginfo_in, N, N}, {"tgid", "tid", "sig", "info"}, 4,
+     SYS_rt_tgsigqueueinfo},
+    {Sys::pidfd_send_signal, "pidfd_send_signal", Family::send,
+     {A::fd, A::sig, A::siginfo_in, A::pidfd_flags, N, N}, {"pidfd", "sig", "info", "flags"}, 4,
+     SYS_pidfd_send_signal},
+    {Sys::pidfd_open, "pidfd_open", Family::send, {A::pid, A::pidfd_flags, N, N, N, N},
+     {"pid", "flags"}, 2, SYS_pidfd_open},
+    {Sys::rt_sigprocmask, "rt_sigprocmask", Family::mask,
+     {A::how, A::sigset_in, A::sigset_out, A::size, N, N}, {"how", "set", "oldset", "sigsetsize"}, 4,
+     SYS_rt_sigprocmask},
+    {Sys::rt_sigaction, "rt_sigaction", Family::action,
+     {A::sig, A::sigaction_in, A::sigaction_out, A::size, N, N}, {"sig", "act", "oact", "sigsetsize"},
+     4, SYS_rt_sigaction},
+    {Sys::signalfd, "signalfd", Family::fd, {A::fd, A::sigset_in, A::size, N, N, N},
+     {"fd", "mask", "sizemask"}, 3, kSignalfdNr},
+    {Sys::signalfd4, "signalfd4", Family::fd, {A::fd, A::sigset_in, A::size, A::sfd_flags, N, N},
+     {"fd", "mask", "sizemask", "flags"}, 4, SYS_signalfd4},
+    {Sys::rt_sigtimedwait, "rt_sigtimedwait", Family::wait,
+     {A::sigset_in, A::siginfo_out, A::timespec_in, A::size, N, N},
+     {"set", "info", "timeout", "sigsetsize"}, 4, SYS_rt_sigtimedwait},
+    {Sys::rt_sigsuspend, "rt_sigsuspend", Family::wait, {A::sigset_in, A::size, N, N, N, N},
+     {"mask", "sigsetsize"}, 2, SYS_rt_sigsuspend},
+    {Sys::pause, "pause", Family::wait, {N, N, N, N, N, N}, {}, 0, kPauseNr},
+    {Sys::rt_sigpending, "rt_sigpending", Family::wait, {A::sigset_out, A::size, N, N, N, N},
+     {"set", "sigsetsize"}, 2, SYS_rt_sigpending},
+    {Sys::sigaltstack, "sigaltstack", Family::stack, {A::stack_in, A::stack_out, N, N, N, N},
+     {"ss", "old_ss"}, 2, SYS_sigaltstack},
+    {Sys::rt_sigreturn, "rt_sigreturn", Family::other, {N, N, N, N, N, N}, {}, 0, SYS_rt_sigreturn},
+}};
+
+constexpr std::array<std::string_view, 7> kFamilyNames = {"send", "mask", "action", "wait",
+                                                          "fd",   "stack", "other"};
+
+// The size argument of a sigset pointer: the syscall's `size` argument.
+uint64_t size_arg(const std::array<uint64_t, 6>& regs, const SyscallSpec& s) {
+  for (int i = 0; i < s.nargs; ++i) {
+    if (s.args[i] == Arg::size) return regs[i];
+  }
+  return 8;
+}
+
+}  // namespace
+
+const SyscallSpec& spec(Sys s) { return kTable[static_cast<std::size_t>(s)]; }
+
+std::optional<Sys> sys_by_name(std::string_view name) {
+  for (const auto& e : kTable) {
+    if (e.name == name) return e.id;
+  }
+  return std::nullopt;
+}
+
+std::optional<Sys> sys_by_native_nr(long nr) {
+  if (nr < 0) return std::nullopt;
+  for (const auto& e : kTable) {
+    if (e.native_nr == nr) return e.id;
+  }
+  return std::nullopt;
+}
+
+std::string_view family_name(Family f) { return kFamilyNames[static_cast<std::size_t>(f)]; }
+
+std::optional<Family> family_by_name(std::string_view name) {
+  for (std::size_t i = 0; i < kFamilyNames.size(); ++i) {
+    if (kFamilyNames[i] == name) return static_cast<Family>(i);
+  }
+  return std::nullopt;
+}
+
+uint32_t pointee_size(Arg a, const std::array<uint64_t, 6>& regs, const SyscallSpec& s) {
+  switch (a) {
+    case Arg::siginfo_in:
+    case Arg::siginfo_out:
+      return 128;
+    case Arg::sigset_in:
+    case Arg::sigset_out:
+      return static_cast<uint32_t>(std::min<uint64_t>(size_arg(regs, s), 128));
+    case Arg::sigaction_in:
+    case Arg::sigaction_out:
+      return 32;  // handler, flags, restorer, mask (8 bytes each on 64-bit)
+    case Arg::stack_in:
+    case Arg::stack_out:
+      return 24;  // ss_sp, ss_flags (+pad), ss_size
+    case Arg::timespec_in:
+      return 16;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace sigvisor

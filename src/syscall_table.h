@@ -1,0 +1,89 @@
+// The signal syscalls sigvisor knows: names, families, and the kind of every argument.
+// One table drives interception (which syscalls the filter routes), reading of pointer
+// arguments from tracee memory, decoding, and policy matching by name or family.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace sigvisor {
+
+enum class Sys : uint8_t {
+  kill,
+  tkill,
+  tgkill,
+  rt_sigqueueinfo,
+  rt_tgsigqueueinfo,
+  pidfd_send_signal,
+  pidfd_open,
+  rt_sigprocmask,
+  rt_sigaction,
+  signalfd,
+  signalfd4,
+  rt_sigtimedwait,
+  rt_sigsuspend,
+  pause,
+  rt_sigpending,
+  sigaltstack,
+  rt_sigreturn,
+  count_
+};
+inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
+
+// Families as named in DESIGN.md section 3 and usable in `-e trace=` and policies.
+enum class Family : uint8_t { send, mask, action, wait, fd, stack, other };
+
+// What an argument holds; decides how it is read from the tracee and printed.
+enum class Arg : uint8_t {
+  none,
+  pid,           // kill/rt_sigqueueinfo target: >0 pid, 0 own group, -1 all, <-1 group
+  tid,           // a thread id
+  sig,           // a signal number
+  fd,            // a file descriptor (pidfd, signalfd's fd)
+  how,           // SIG_BLOCK / SIG_UNBLOCK / SIG_SETMASK
+  size,          // sigsetsize / sizemask
+  pidfd_flags,   // pidfd_send_signal / pidfd_open flags
+  sfd_flags,     // SFD_NONBLOCK | SFD_CLOEXEC
+  siginfo_in,    // const siginfo_t*
+  siginfo_out,   // siginfo_t* filled by the kernel
+  sigset_in,     // const sigset_t* (size from the syscall's size argument)
+  sigset_out,    // sigset_t* filled by the kernel
+  sigaction_in,  // const struct sigaction* (kernel layout)
+  sigaction_out,
+  stack_in,      // const stack_t*
+  stack_out,
+  timespec_in,   // const struct timespec*
+};
+
+inline constexpr bool is_in_pointer(Arg a) {
+  return a == Arg::siginfo_in || a == Arg::sigset_in || a == Arg::sigaction_in ||
+         a == Arg::stack_in || a == Arg::timespec_in;
+}
+inline constexpr bool is_out_pointer(Arg a) {
+  return a == Arg::siginfo_out || a == Arg::sigset_out || a == Arg::sigaction_out ||
+         a == Arg::stack_out;
+}
+
+struct SyscallSpec {
+  Sys id;
+  std::string_view name;
+  Family family;
+  std::array<Arg, 6> args;
+  std::array<std::string_view, 6> arg_names;  // kernel/man-page names, used as JSON keys
+  int nargs;
+  long native_nr;  // number on the architecture we are built for, -1 if it has none
+};
+
+const SyscallSpec& spec(Sys s);
+std::optional<Sys> sys_by_name(std::string_view name);
+std::optional<Sys> sys_by_native_nr(long nr);
+std::string_view family_name(Family f);
+std::optional<Family> family_by_name(std::string_view name);
+
+// Byte size of what a pointer argument of kind `a` points to, given all the call's
+// register arguments (sigset sizes come from the size argument, capped at 128).
+uint32_t pointee_size(Arg a, const std::array<uint64_t, 6>& regs, const SyscallSpec& s);
+
+}  // namespace sigvisor
