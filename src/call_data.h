@@ -13,10 +13,10 @@ namespace sigvisor {
 
 // Bytes read from the tracee at `addr` (at entry for inputs, after return for outputs).
 struct UserBuffer {
-  uint64_t addr = 0;   // the pointer value as the tracee passed it; 0 is NULL
-  uint16_t size = 0;   // bytes wanted
-  bool read = false;   // a read was attempted
-  bool ok = false;     // the read returned all `size` bytes
+  uint64_t addr = 0;  // the pointer value as the tracee passed it; 0 is NULL
+  uint16_t size = 0;  // bytes wanted
+  bool read = false;  // a read was attempted
+  bool ok = false;    // the read returned all `size` bytes
   std::array<uint8_t, 128> bytes{};
 };
 
@@ -28,5 +28,14 @@ struct CallData {
   // The result when known: --results mode, or a denial (then -errno). Raw kernel value.
   std::optional<int64_t> retval;
 };
+
+// The signal a call sends, sets a handler for, etc. (its Arg::sig argument); -1 if none.
+inline int signal_of(const CallData& c) {
+  const SyscallSpec& s = spec(c.sys);
+  for (int i = 0; i < s.nargs; ++i) {
+    if (s.args[i] == Arg::sig) return static_cast<int>(c.regs[i]);
+  }
+  return -1;
+}
 
 }  // namespace sigvisor

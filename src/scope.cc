@@ -6,10 +6,13 @@
 namespace sigvisor {
 namespace {
 constexpr std::array<std::string_view, kScopeCount> kNames = {
-    "self", "thread", "child", "sandbox", "outside", "supervisor", "init", "group", "all", "kernel"};
+    "self",       "thread", "child", "sandbox", "outside",
+    "supervisor", "init",   "group", "all",     "kernel"};
 }  // namespace
 
-std::string_view scope_name(Scope s) { return kNames[static_cast<std::size_t>(s)]; }
+std::string_view scope_name(Scope s) {
+  return kNames[static_cast<std::size_t>(s)];
+}
 
 std::optional<Scope> scope_by_name(std::string_view name) {
   for (std::size_t i = 0; i < kNames.size(); ++i) {

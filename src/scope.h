@@ -38,8 +38,8 @@ Comm make_comm(std::string_view s);
 
 // What a send-family call aims at.
 struct Target {
-  int64_t pid = 0;   // process (or -pgid for groups, -1 for all) as passed
-  int64_t tid = 0;   // thread for tkill/tgkill/rt_tgsigqueueinfo, else 0
+  int64_t pid = 0;  // process (or -pgid for groups, -1 for all) as passed
+  int64_t tid = 0;  // thread for tkill/tgkill/rt_tgsigqueueinfo, else 0
   Scope scope = Scope::outside;
   bool exists = false;  // the process was found (table or /proc) when decided
   Comm comm{};

@@ -3,8 +3,8 @@
 #include "signal_names.h"
 
 #include <cerrno>
-#include <csignal>
 #include <charconv>
+#include <csignal>
 #include <cstring>
 
 namespace sigvisor {

@@ -52,9 +52,9 @@ enum class Arg : uint8_t {
   sigset_out,    // sigset_t* filled by the kernel
   sigaction_in,  // const struct sigaction* (kernel layout)
   sigaction_out,
-  stack_in,      // const stack_t*
+  stack_in,  // const stack_t*
   stack_out,
-  timespec_in,   // const struct timespec*
+  timespec_in,  // const struct timespec*
 };
 
 inline constexpr bool is_in_pointer(Arg a) {

@@ -1,0 +1,52 @@
+// See call_decision.h.
+#include "call_decision.h"
+
+#include <cerrno>
+#include <csignal>
+
+namespace sigvisor {
+namespace {
+constexpr std::string_view kProtectRule = "protect-supervisor";
+}  // namespace
+
+Decision decide_call(const CallContext& ctx, const Supervision& sv) {
+  if (ctx.target != nullptr &&
+      (ctx.target->scope == Scope::supervisor || ctx.target->scope == Scope::all)) {
+    return Decision{Action::deny, EPERM, kProtectRule, false};
+  }
+  Decision d = sv.policy.decide(ctx);
+  if (is_refusal(d.action) && d.err == 0) d.err = EPERM;
+  return d;
+}
+
+void record_call(SyscallEvent&& ev, const Decision& d, Supervision& sv) {
+  const CallData& call = ev.call;
+  auto& counters = sv.counters[static_cast<std::size_t>(call.sys)];
+  counters.calls.fetch_add(1, std::memory_order_relaxed);
+  const bool refused = is_refusal(d.action);
+  if (refused) counters.denied.fetch_add(1, std::memory_order_relaxed);
+  if (call.retval && *call.retval < 0 && *call.retval >= -4095) {
+    counters.errors.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!refused && ev.target && ev.target->pid > 0 && signal_of(call) == SIGKILL) {
+    // SIGKILL has no delivery stop: remember the sender so the victim's death names it.
+    if (auto caller = sv.table.find(ev.caller.tid)) sv.table.note_sigkill(*ev.target, *caller);
+  }
+  if (!sv.printed.test(static_cast<std::size_t>(call.sys)) && !refused) return;
+  ev.action = d.action;
+  ev.rule = d.rule;
+  ev.racy = d.racy;
+  sv.record(std::move(ev));
+}
+
+void enforce(const Decision& d, pid_t caller_tgid, Supervision& sv) {
+  if (d.action == Action::kill) {
+    ::kill(caller_tgid, SIGKILL);
+  } else if (d.action == Action::abort) {
+    int expected = 0;
+    sv.abort_status.compare_exchange_strong(expected, kAbortExitStatus);
+    sv.kill_tree();
+  }
+}
+
+}  // namespace sigvisor

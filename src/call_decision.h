@@ -1,0 +1,26 @@
+// The steps every intercepted call goes through, whichever loop caught it: decide
+// (built-in protection first, then the policy), account and record, then enforce the
+// follow-ups of kill and abort.
+#pragma once
+
+#include "event.h"
+#include "supervision.h"
+
+namespace sigvisor {
+
+inline bool is_refusal(Action a) {
+  return a == Action::deny || a == Action::kill || a == Action::abort;
+}
+
+// Signals to the supervisor itself, and kill(-1) which would reach it, are refused
+// with EPERM whatever the policy says (rule "protect-supervisor").
+Decision decide_call(const CallContext& ctx, const Supervision& sv);
+
+// Counters, SIGKILL bookkeeping, and the event (when -e trace selects it or it was
+// refused). `ev` must hold the caller, target and call; retval when known.
+void record_call(SyscallEvent&& ev, const Decision& d, Supervision& sv);
+
+// After the reply went out: kill the caller (kill) or the whole tree (abort).
+void enforce(const Decision& d, pid_t caller_tgid, Supervision& sv);
+
+}  // namespace sigvisor

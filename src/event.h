@@ -1,0 +1,102 @@
+// Events: everything sigvisor reports, as plain data. The loops build them; the sink
+// numbers them (gapless seq) and the formatters turn them into text or JSON later,
+// off the hot path.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "call_data.h"
+#include "policy/policy.h"
+#include "scope.h"
+
+namespace sigvisor {
+
+struct ProcRef {
+  pid_t pid = 0;  // thread group id
+  pid_t tid = 0;
+  Comm comm{};
+};
+
+struct SyscallEvent {
+  ProcRef caller;
+  CallData call;
+  std::optional<Target> target;  // send family
+  Action action = Action::allow;
+  std::string_view rule;  // owned by the Policy, which outlives the sink
+  bool racy = false;      // the decision looked at tracee memory
+};
+
+struct SignalEvent {
+  ProcRef task;                     // the receiving thread
+  std::array<uint8_t, 128> info{};  // siginfo as PTRACE_GETSIGINFO returned it
+  int sig = 0;
+  int code = 0;
+  Scope sender_scope = Scope::kernel;
+  std::optional<ProcRef> sender;  // known sender (si_pid for kernel-filled codes)
+  bool sender_known = false;      // the sender's name came from our table or /proc
+  bool forged = false;            // si_pid/si_uid differ from the intercepted caller
+  bool suppressed = false;        // a delivery rule kept it from the task
+  std::string_view rule;
+};
+
+enum class SpawnKind : uint8_t { fork, vfork, clone };
+
+struct SpawnEvent {
+  ProcRef parent;
+  pid_t child_pid = 0;  // thread group of the new task
+  pid_t child_tid = 0;
+  SpawnKind kind = SpawnKind::fork;
+  bool thread = false;
+};
+
+struct ExecEvent {
+  ProcRef task;
+  std::string path;
+  std::vector<std::string> argv;
+};
+
+struct ExitEvent {
+  ProcRef task;
+  int wait_status = 0;
+  bool thread = false;            // a non-leader thread ended
+  std::optional<ProcRef> killer;  // for SIGKILL: the sandbox process that sent it
+};
+
+struct PolicyEvent {
+  std::string name;
+  std::string hash;
+  std::string source;  // file path or "builtin"
+};
+
+struct SummaryRow {
+  std::string_view syscall;
+  uint64_t calls = 0;
+  uint64_t errors = 0;
+  uint64_t denied = 0;
+  double seconds = 0;  // supervisor time spent deciding these calls
+};
+
+struct SummaryEvent {
+  std::vector<SummaryRow> rows;
+  uint64_t lost_notifications = 0;  // notifications that vanished (task killed) before SEND
+};
+
+using EventBody = std::variant<SyscallEvent, SignalEvent, SpawnEvent, ExecEvent, ExitEvent,
+                               PolicyEvent, SummaryEvent>;
+
+struct Event {
+  uint64_t seq = 0;
+  double ts = 0;        // seconds since sigvisor started
+  uint32_t nprocs = 0;  // live traced tasks when recorded (strace's [pid N] prefix rule)
+  EventBody body;
+};
+
+}  // namespace sigvisor

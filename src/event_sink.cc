@@ -1,0 +1,102 @@
+// See event_sink.h. seq is assigned under the same lock that orders the queue, so the
+// written stream is gapless and in seq order.
+#include "event_sink.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "event_json.h"
+
+namespace sigvisor {
+namespace {
+constexpr std::size_t kMaxQueued = 1 << 16;
+}  // namespace
+
+EventSink::EventSink(SinkConfig config)
+    : config_(config), start_(std::chrono::steady_clock::now()) {
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+EventSink::~EventSink() {
+  close();
+}
+
+uint64_t EventSink::record(EventBody body, uint32_t nprocs) {
+  double ts = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::unique_lock lock(mu_);
+  has_space_.wait(lock, [this] { return queue_.size() < kMaxQueued || closing_; });
+  uint64_t seq = next_seq_++;
+  queue_.push_back(Event{seq, ts, nprocs, std::move(body)});
+  if (writer_idle_) {
+    writer_idle_ = false;
+    has_work_.notify_one();
+  }
+  return seq;
+}
+
+void EventSink::writer_loop() {
+  std::deque<Event> batch;
+  std::string text_buf;
+  std::string json_buf;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      while (queue_.empty() && !closing_) {
+        writer_idle_ = true;
+        has_work_.wait(lock);
+      }
+      if (queue_.empty() && closing_) return;
+      batch.swap(queue_);
+      has_space_.notify_all();
+    }
+    write_batch(batch, text_buf, json_buf);
+    batch.clear();
+  }
+}
+
+void EventSink::write_batch(std::deque<Event>& batch, std::string& text_buf,
+                            std::string& json_buf) {
+  text_buf.clear();
+  json_buf.clear();
+  for (const Event& e : batch) {
+    if (config_.text != nullptr) format_event_text(e, config_.style, text_buf);
+    if (config_.json != nullptr) {
+      json_buf += event_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      json_buf += '\n';
+    }
+  }
+  auto put = [this](std::FILE* f, const std::string& buf, const char* what) {
+    if (f == nullptr || buf.empty()) return;
+    if (std::fwrite(buf.data(), 1, buf.size(), f) != buf.size() || std::fflush(f) != 0) {
+      std::lock_guard lock(mu_);
+      if (write_error_.empty()) {
+        write_error_ = std::string("writing ") + what + " output: " + std::strerror(errno);
+      }
+    }
+  };
+  put(config_.text, text_buf, "text");
+  put(config_.json, json_buf, "JSON");
+}
+
+void EventSink::close() {
+  {
+    std::lock_guard lock(mu_);
+    if (closing_ && !writer_.joinable()) return;
+    closing_ = true;
+    has_work_.notify_one();
+    has_space_.notify_all();
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+std::string EventSink::write_error() const {
+  std::lock_guard lock(mu_);
+  return write_error_;
+}
+
+uint64_t EventSink::recorded() const {
+  std::lock_guard lock(mu_);
+  return next_seq_;
+}
+
+}  // namespace sigvisor

@@ -1,0 +1,39 @@
+// Starts the target: fork → child sets up its own process group, no_new_privs and the
+// seccomp filter, hands the listener fd to the supervisor and waits for "go" (sent after
+// the supervisor has PTRACE_SEIZEd it) before execvp. Exec failures are reported by the
+// child itself (one line on stderr, exit 127 not found / 126 not executable), so they
+// reach the supervisor as an ordinary traced exit.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "result.h"
+#include "seccomp_filter.h"
+#include "unique_fd.h"
+
+namespace sigvisor {
+
+struct LaunchSpec {
+  std::vector<std::string> argv;  // argv[0] is looked up in PATH like execvp
+  const BpfProgram* filter = nullptr;
+  sigset_t child_sigmask{};  // signal mask the program starts with
+};
+
+struct Launched {
+  pid_t pid = -1;
+  UniqueFd listener;  // seccomp user-notification fd
+  bool wait_killable = false;
+  UniqueFd control;            // socket to the waiting child
+  bool took_terminal = false;  // the child's group was made the terminal's foreground
+};
+
+Result<Launched> launch(const LaunchSpec& spec);
+// Lets the child exec. Call after PTRACE_SEIZE.
+Status release(Launched& l);
+// Gives the terminal back to sigvisor's own process group if launch() took it.
+void restore_terminal(const Launched& l);
+
+}  // namespace sigvisor

@@ -1,0 +1,125 @@
+// See notify_loop.h. Order matters: read memory, then check the notification is still
+// valid (the id could otherwise belong to a recycled tid), then decide, record (so the
+// event precedes any delivery the call causes), then SEND.
+#include "notify_loop.h"
+
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/uio.h>
+
+#include <linux/audit.h>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "call_decision.h"
+#include "kernel_compat.h"
+#include "syscall_arch.h"
+#include "tracee_memory.h"
+
+namespace sigvisor {
+namespace {
+
+TaskInfo caller_info(pid_t tid, Supervision& sv) {
+  if (auto t = sv.table.find(tid)) return *t;
+  // Not reported by ptrace yet (or an untracked thread): ask /proc once and remember.
+  TaskInfo t = read_task_from_proc(tid).value_or(TaskInfo{tid, tid, 0, {}});
+  sv.table.add(t);
+  return t;
+}
+
+void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
+  seccomp_notif req;
+  std::memset(&req, 0, sizeof req);  // the kernel insists on a zeroed buffer
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return;  // ENOENT: the task died
+  auto started = std::chrono::steady_clock::now();
+
+  seccomp_notif_resp resp;
+  std::memset(&resp, 0, sizeof resp);
+  resp.id = req.id;
+  auto sys = arch.lookup(req.data.arch, req.data.nr);
+  if (!sys) {  // not ours (cannot happen with our filter): let it run
+    resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    return;
+  }
+
+  SyscallEvent ev;
+  CallData& call = ev.call;
+  call.sys = *sys;
+  call.arch = req.data.arch;
+  for (int i = 0; i < 6; ++i) call.regs[i] = req.data.args[i];
+  const auto tid = static_cast<pid_t>(req.pid);
+  read_in_pointers(tid, call);
+  pid_t pidfd_pid = -1;
+  if (call.sys == Sys::pidfd_send_signal) {
+    pidfd_pid = pidfd_target(tid, static_cast<int>(call.regs[0]));
+  }
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) != 0) {
+    sv.lost_notifications.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+
+  TaskInfo caller = caller_info(tid, sv);
+  const SyscallSpec& s = spec(call.sys);
+  std::optional<Target> target;
+  if (s.family == Family::send) target = sv.table.resolve(call, caller, pidfd_pid);
+  std::string exe = sv.table.exe(caller.tgid);
+  CallContext ctx{
+      &call, caller.tgid, caller.tid, comm_view(caller.comm), exe, target ? &*target : nullptr};
+  Decision d = decide_call(ctx, sv);
+
+  if (is_refusal(d.action)) {
+    resp.error = -d.err;
+    call.retval = resp.error;
+  } else {
+    resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  }
+  ev.caller = ProcRef{caller.tgid, caller.tid, caller.comm};
+  ev.target = target;
+  // Recorded before the reply so that the event precedes any delivery the call causes.
+  record_call(std::move(ev), d, sv);
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0) {
+    sv.lost_notifications.fetch_add(1, std::memory_order_relaxed);  // killed meanwhile
+  }
+  enforce(d, caller.tgid, sv);
+  sv.counters[static_cast<std::size_t>(*sys)].nanos.fetch_add(
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count()),
+      std::memory_order_relaxed);
+}
+
+}  // namespace
+
+bool enable_sync_wakeup(int listener) {
+  uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+  return ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) == 0;
+}
+
+void run_notify_loop(const NotifyLoopConfig& config, Supervision& sv) {
+  const ArchMap arch;
+  pollfd fds[3] = {
+      {config.listener, POLLIN, 0}, {config.wake_fd, POLLIN, 0}, {config.signal_fd, POLLIN, 0}};
+  for (;;) {
+    int n = poll(fds, config.signal_fd >= 0 ? 3 : 2, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[0].revents & POLLIN) handle_one(config.listener, sv, arch);
+    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) return;  // no task left to notify
+    if (fds[1].revents & POLLIN) return;
+    if (fds[2].revents & POLLIN) {
+      signalfd_siginfo si{};
+      if (read(config.signal_fd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+        int expected = 0;
+        sv.abort_status.compare_exchange_strong(expected, 128 + static_cast<int>(si.ssi_signo));
+        sv.kill_tree();
+      }
+    }
+  }
+}
+
+}  // namespace sigvisor

@@ -1,0 +1,57 @@
+// See syscall_arch.h. Built once per notify loop, read-only afterwards.
+#include "syscall_arch.h"
+
+#include <linux/audit.h>
+#include <seccomp.h>
+
+#include <string>
+
+namespace sigvisor {
+
+uint32_t ArchMap::native_arch() {
+#if defined(__x86_64__)
+  return AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+  return AUDIT_ARCH_AARCH64;
+#else
+  return seccomp_arch_native();
+#endif
+}
+
+const char* ArchMap::arch_name(uint32_t arch) {
+  switch (arch) {
+    case AUDIT_ARCH_X86_64:
+      return "x86_64";
+    case AUDIT_ARCH_I386:
+      return "i386";
+    case AUDIT_ARCH_AARCH64:
+      return "aarch64";
+    default:
+      return "unknown";
+  }
+}
+
+ArchMap::ArchMap() {
+  for (std::size_t i = 0; i < kSysCount; ++i) {
+    const SyscallSpec& s = spec(static_cast<Sys>(i));
+    if (s.native_nr >= 0 && static_cast<std::size_t>(s.native_nr) < native_.size()) {
+      native_[static_cast<std::size_t>(s.native_nr)] = s.id;
+    }
+#if defined(__x86_64__)
+    int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, std::string(s.name).c_str());
+    if (nr >= 0) compat_[nr] = s.id;
+#endif
+  }
+}
+
+std::optional<Sys> ArchMap::lookup(uint32_t arch, int nr) const {
+  if (arch == native_arch()) {
+    if (nr < 0 || static_cast<std::size_t>(nr) >= native_.size()) return std::nullopt;
+    return native_[static_cast<std::size_t>(nr)];
+  }
+  auto it = compat_.find(nr);
+  if (it == compat_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace sigvisor

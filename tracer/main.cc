@@ -1,0 +1,116 @@
+// sigvisor's command-line edge: parse options, open outputs, load the policy, run.
+// Usage errors and bad policies exit 2 with one line; otherwise the program's status.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "options.h"
+#include "policy/policy.h"
+#include "supervisor.h"
+#include "trace_set.h"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+int fail(const std::string& message) {
+  std::cerr << "sigvisor: " << message << '\n';
+  return kUsageError;
+}
+
+// -P NAME finds a shipped policy: installed share/sigvisor/policies, then the source tree.
+std::string find_policy(const std::string& arg) {
+  if (arg.find('/') != std::string::npos || access(arg.c_str(), R_OK) == 0) return arg;
+  std::string file = arg.size() > 5 && arg.substr(arg.size() - 5) == ".json" ? arg : arg + ".json";
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string dir(self, static_cast<std::size_t>(n));
+    dir = dir.substr(0, dir.rfind('/'));
+    std::string installed = dir + "/../share/sigvisor/policies/" + file;
+    if (access(installed.c_str(), R_OK) == 0) return installed;
+  }
+  std::string source = std::string(SIGVISOR_SOURCE_POLICY_DIR) + "/" + file;
+  if (access(source.c_str(), R_OK) == 0) return source;
+  return arg;
+}
+
+struct File {
+  std::FILE* f = nullptr;
+  ~File() {
+    if (f != nullptr && f != stderr && f != stdout) std::fclose(f);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace sigvisor;
+  std::string help;
+  auto cli = parse_cli(argc, argv, help);
+  if (!cli) return fail(cli.error().message);
+  if (cli->help) {
+    std::cout << help;
+    return 0;
+  }
+  if (cli->version) {
+    std::cout << "sigvisor " << SIGVISOR_VERSION << '\n';
+    return 0;
+  }
+
+  auto printed = parse_trace_set(cli->trace);
+  if (!printed) return fail("-e trace=" + cli->trace + ": " + printed.error().message);
+  std::bitset<kSysCount> results;
+  if (cli->results) {
+    auto r = parse_trace_set(*cli->results);
+    if (!r) return fail("--results=" + *cli->results + ": " + r.error().message);
+    results = *r;
+  }
+
+  Policy policy = Policy::trace_all();
+  std::string policy_source = "builtin";
+  if (!cli->policy.empty()) {
+    policy_source = find_policy(cli->policy);
+    auto loaded = Policy::load_file(policy_source);
+    if (!loaded) return fail(loaded.error().message);
+    policy = std::move(*loaded);
+  }
+
+  File main_out;
+  main_out.f = stderr;
+  if (!cli->output.empty()) {
+    main_out.f = std::fopen(cli->output.c_str(), "we");
+    if (main_out.f == nullptr) return fail(cli->output + ": " + std::strerror(errno));
+  }
+  File json_out;
+  if (!cli->json_file.empty()) {
+    json_out.f = std::fopen(cli->json_file.c_str(), "we");
+    if (json_out.f == nullptr) return fail(cli->json_file + ": " + std::strerror(errno));
+  }
+
+  SupervisorOptions so;
+  so.argv = cli->command;
+  if (cli->format == "json") {
+    so.json = main_out.f;
+    if (json_out.f != nullptr) return fail("--json FILE cannot be combined with --format json");
+  } else {
+    so.text = main_out.f;
+    so.text_is_file = !cli->output.empty();
+    so.json = json_out.f;
+  }
+  so.printed = cli->summary ? std::bitset<kSysCount>() : *printed;
+  so.results = results;
+  so.summary = cli->summary;
+  so.policy = &policy;
+  so.policy_source = policy_source;
+
+  auto status = run_supervised(so);
+  if (!status) {
+    std::cerr << "sigvisor: " << status.error().message << '\n';
+    return 1;
+  }
+  return *status;
+}

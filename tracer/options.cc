@@ -1,0 +1,89 @@
+// See options.h. The command to run starts at `--` or at the first word that is not an
+// option or an option's value, so `sigvisor ls -l` works like `strace ls -l`.
+#include "options.h"
+
+#include <boost/program_options.hpp>
+#include <set>
+#include <sstream>
+
+namespace sigvisor {
+namespace po = boost::program_options;
+
+namespace {
+
+// Options whose value may be the next word.
+const std::set<std::string> kTakesValue = {"-P",       "--policy", "-o", "--output",
+                                           "--format", "--json",   "-e"};
+
+int command_start(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") return i;
+    if (a.empty() || a[0] != '-') return i;
+    if (kTakesValue.count(a) != 0) ++i;
+  }
+  return argc;
+}
+
+}  // namespace
+
+Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
+  CliOptions o;
+  po::options_description desc(
+      "Usage: sigvisor [options] [--] PROG [ARGS...]\n"
+      "Runs PROG under seccomp user notification and ptrace, and records (and polices)\n"
+      "every signal it sends, blocks, waits for or receives.\n\nOptions");
+  // clang-format off
+  desc.add_options()
+      ("help,h", po::bool_switch(&o.help), "print this help and exit")
+      ("version", po::bool_switch(&o.version), "print the version and exit")
+      ("policy,P", po::value(&o.policy)->value_name("FILE|NAME"),
+       "policy file, or the name of a shipped policy (trace, ci-isolation, untrusted); "
+       "default: allow and record everything")
+      ("output,o", po::value(&o.output)->value_name("FILE"),
+       "write the trace to FILE instead of stderr")
+      ("format", po::value(&o.format)->value_name("text|json"),
+       "format of the main output: strace-style text (default) or JSON Lines")
+      ("json", po::value(&o.json_file)->value_name("FILE"),
+       "also write JSON Lines events to FILE")
+      (",e", po::value<std::string>()->value_name("trace=SET"),
+       "which syscalls to print: names or families (send, mask, action, wait, fd, stack), "
+       "'all', 'none', '!SET'")
+      ("results", po::value<std::string>()->implicit_value("all")->value_name("SET"),
+       "route SET (default all) through ptrace so results are known, as strace shows them "
+       "(slower)")
+      ("summary,c", po::bool_switch(&o.summary),
+       "print a per-syscall table (calls, errors, denied, time) at exit instead of each call");
+  // clang-format on
+  std::ostringstream h;
+  h << desc;
+  help_text = h.str();
+
+  int start = command_start(argc, argv);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(start, argv).options(desc).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return make_error(e.what());
+  }
+  if (vm.count("-e") != 0) {
+    std::string e = vm["-e"].as<std::string>();
+    if (e.rfind("trace=", 0) != 0) {
+      return make_error("-e " + e + ": only trace=SET is supported");
+    }
+    o.trace = e.substr(6);
+  }
+  if (vm.count("results") != 0) o.results = vm["results"].as<std::string>();
+  if (o.format != "text" && o.format != "json") {
+    return make_error("--format " + o.format + ": expected text or json");
+  }
+  if (start < argc && std::string(argv[start]) == "--") ++start;
+  for (int i = start; i < argc; ++i) o.command.emplace_back(argv[i]);
+  if (o.command.empty() && !o.help && !o.version) {
+    return make_error("no program to run (usage: sigvisor [options] [--] PROG [ARGS...])");
+  }
+  return o;
+}
+
+}  // namespace sigvisor

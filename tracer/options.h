@@ -1,0 +1,30 @@
+// The command line (strace habits, Boost.Program_options): parsed into a plain struct;
+// every mistake is one line naming the option, and exit status 2.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "result.h"
+#include "syscall_table.h"
+
+namespace sigvisor {
+
+struct CliOptions {
+  std::vector<std::string> command;
+  std::string policy;  // -P: file path or shipped policy name; empty: built-in trace
+  std::string output;  // -o
+  std::string format = "text";
+  std::string json_file;  // --json
+  std::string trace = "all";
+  std::optional<std::string> results;  // --results[=SET]
+  bool summary = false;
+  bool help = false;
+  bool version = false;
+};
+
+// Returns the options, or an error line for the user. `help_text` receives --help output.
+Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text);
+
+}  // namespace sigvisor
