@@ -3,7 +3,7 @@
  * new program image, the deepest one signalling its parent and itself.
  *
  * Usage: fork_exec_chain [DEPTH=3]
- * If DEPTH > 0: forks; the child execs /proc/self/exe with DEPTH-1; the
+ * If DEPTH > 0: forks; the child execs its own binary (real path) with DEPTH-1; the
  * parent waits for the child and exits with its status. At DEPTH == 0 the
  * process calls kill(getppid(), 0) then kill(getpid(), 0) and exits 0.
  *
@@ -54,8 +54,17 @@ int main(int argc, char **argv)
         char arg[32];
         snprintf(arg, sizeof arg, "%ld", depth - 1);
         char *const args[] = {argv[0], arg, NULL};
-        execv("/proc/self/exe", args);
-        perror("fork_exec_chain: execv /proc/self/exe");
+        /* Exec the real path, not /proc/self/exe: the kernel names the new image
+         * after the file it was given, and the chain should be "fork_exec_chain". */
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) {
+            perror("fork_exec_chain: readlink /proc/self/exe");
+            _exit(127);
+        }
+        self[n] = '\0';
+        execv(self, args);
+        perror("fork_exec_chain: execv");
         _exit(127);
     }
     int st;

@@ -1,0 +1,147 @@
+// See harness.h. Plain fork/exec with output to files in a fresh temporary directory.
+#include "harness.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace sigvisor::test {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string make_temp_dir() {
+  char tmpl[] = "/tmp/sigvisor-test-XXXXXX";
+  char* d = mkdtemp(tmpl);
+  return d != nullptr ? std::string(d) : std::string("/tmp");
+}
+
+Outcome exec_capture(const std::vector<std::string>& argv, const std::string& dir, int timeout_s) {
+  Outcome r;
+  std::string out_path = dir + "/stdout";
+  std::string err_path = dir + "/stderr";
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);  // so a timeout can kill the whole tree
+    int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = open("/dev/null", O_RDONLY);
+    dup2(in, 0);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(99);
+  }
+  setpgid(pid, pid);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  int status = 0;
+  for (;;) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      ADD_FAILURE() << "timed out after " << timeout_s << " s: " << argv.front();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  r.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
+
+}  // namespace
+
+std::string example(const std::string& name) { return std::string(SIGVISOR_EXAMPLES_DIR) + "/" + name; }
+
+Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
+                 const std::vector<std::string>& command, int timeout_s) {
+  std::string dir = make_temp_dir();
+  std::vector<std::string> argv = {SIGVISOR_BIN, "-o", dir + "/trace", "--json", dir + "/events"};
+  argv.insert(argv.end(), sigvisor_args.begin(), sigvisor_args.end());
+  argv.push_back("--");
+  argv.insert(argv.end(), command.begin(), command.end());
+  Outcome r = exec_capture(argv, dir, timeout_s);
+  r.trace = slurp(dir + "/trace");
+  std::istringstream events(slurp(dir + "/events"));
+  std::string line;
+  while (std::getline(events, line)) {
+    if (line.empty()) continue;
+    try {
+      r.events.push_back(nlohmann::json::parse(line));
+    } catch (const nlohmann::json::exception& e) {
+      ADD_FAILURE() << "bad JSON event line: " << line << ": " << e.what();
+    }
+  }
+  std::system(("rm -rf '" + dir + "'").c_str());
+  return r;
+}
+
+Outcome run_native(const std::vector<std::string>& command, int timeout_s) {
+  std::string dir = make_temp_dir();
+  Outcome r = exec_capture(command, dir, timeout_s);
+  std::system(("rm -rf '" + dir + "'").c_str());
+  return r;
+}
+
+std::vector<nlohmann::json> of_kind(const Outcome& r, const std::string& event,
+                                    const std::string& syscall) {
+  std::vector<nlohmann::json> out;
+  for (const auto& e : r.events) {
+    if (e.value("event", "") != event) continue;
+    if (!syscall.empty() && e.value("syscall", "") != syscall) continue;
+    out.push_back(e);
+  }
+  return out;
+}
+
+void expect_gapless(const Outcome& r) {
+  for (std::size_t i = 0; i < r.events.size(); ++i) {
+    ASSERT_EQ(r.events[i].value("seq", -1), static_cast<int64_t>(i)) << r.events[i].dump();
+  }
+}
+
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace sigvisor::test
+
+namespace sigvisor::test {
+
+std::string missing_kernel_feature() {
+  std::string actions = slurp("/proc/sys/kernel/seccomp/actions_avail");
+  if (actions.find("user_notif") == std::string::npos) {
+    return "kernel lacks seccomp user notification (/proc/sys/kernel/seccomp/actions_avail)";
+  }
+  std::string yama = slurp("/proc/sys/kernel/yama/ptrace_scope");
+  if (!yama.empty() && yama[0] == '3') return "ptrace disabled (kernel.yama.ptrace_scope=3)";
+  return {};
+}
+
+}  // namespace sigvisor::test

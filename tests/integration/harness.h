@@ -1,0 +1,55 @@
+// Runs the built sigvisor on a program and collects what it reported: exit status,
+// the program's stdout/stderr, sigvisor's text trace and its JSON events.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace sigvisor::test {
+
+struct Outcome {
+  int exit_status = -1;      // sigvisor's exit status (or 128+N if it died of signal N)
+  std::string out;           // stdout (the program's)
+  std::string err;           // stderr (the program's and sigvisor's messages)
+  std::string trace;         // -o text trace
+  std::vector<nlohmann::json> events;  // --json events, in file order
+};
+
+// sigvisor -o TRACE --json EVENTS [sigvisor_args...] -- command...
+// Kills everything and fails the test if it runs longer than `timeout_s`.
+Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
+                 const std::vector<std::string>& command, int timeout_s = 60);
+// The same program natively (for comparisons); stdout only.
+Outcome run_native(const std::vector<std::string>& command, int timeout_s = 60);
+
+std::string example(const std::string& name);  // path of a built example program
+
+// Events of one kind (and syscall name, for syscall events).
+std::vector<nlohmann::json> of_kind(const Outcome& r, const std::string& event,
+                                    const std::string& syscall = "");
+// Asserts seq starts at 0 and has no gap or repeat.
+void expect_gapless(const Outcome& r);
+
+// Lines of `text` that contain `needle`.
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle);
+
+}  // namespace sigvisor::test
+
+namespace sigvisor::test {
+
+// Empty when the kernel can run sigvisor here; otherwise the reason to skip.
+std::string missing_kernel_feature();
+
+// Integration fixture: skips (with the reason) where seccomp user notification or
+// ptrace is unavailable, and checks every run's seq is gapless.
+class SigvisorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (auto why = missing_kernel_feature(); !why.empty()) GTEST_SKIP() << why;
+  }
+};
+
+}  // namespace sigvisor::test
