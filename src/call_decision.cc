@@ -16,6 +16,12 @@ Decision decide_call(const CallContext& ctx, const Supervision& sv) {
   }
   Decision d = sv.policy.decide(ctx);
   if (is_refusal(d.action) && d.err == 0) d.err = EPERM;
+  // Refusing a signal to a pid that does not exist answers what the kernel would have:
+  // ESRCH. EPERM would tell `kill -0 PID` loops that the process is alive, forever.
+  if (is_refusal(d.action) && ctx.target != nullptr && ctx.target->scope == Scope::outside &&
+      !ctx.target->exists && ctx.target->pid > 0) {
+    d.err = ESRCH;
+  }
   return d;
 }
 

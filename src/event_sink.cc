@@ -10,6 +10,10 @@
 namespace sigvisor {
 namespace {
 constexpr std::size_t kMaxQueued = 1 << 16;
+// The writer wakes on its own at this interval; producers wake it early only when a
+// batch is this large. Either way no futex wake-up sits on the per-event hot path.
+constexpr auto kWriterPeriod = std::chrono::milliseconds(10);
+constexpr std::size_t kWakeBatch = 4096;
 }  // namespace
 
 EventSink::EventSink(SinkConfig config)
@@ -27,7 +31,7 @@ uint64_t EventSink::record(EventBody body, uint32_t nprocs) {
   has_space_.wait(lock, [this] { return queue_.size() < kMaxQueued || closing_; });
   uint64_t seq = next_seq_++;
   queue_.push_back(Event{seq, ts, nprocs, std::move(body)});
-  if (writer_idle_) {
+  if (writer_idle_ && queue_.size() >= kWakeBatch) {
     writer_idle_ = false;
     has_work_.notify_one();
   }
@@ -43,8 +47,9 @@ void EventSink::writer_loop() {
       std::unique_lock lock(mu_);
       while (queue_.empty() && !closing_) {
         writer_idle_ = true;
-        has_work_.wait(lock);
+        has_work_.wait_for(lock, kWriterPeriod);
       }
+      writer_idle_ = false;
       if (queue_.empty() && closing_) return;
       batch.swap(queue_);
       has_space_.notify_all();

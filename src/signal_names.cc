@@ -22,6 +22,8 @@ std::optional<int> parse_int(std::string_view s) {
 }  // namespace
 
 std::string signal_name(int sig) {
+  // glibc abbreviates 29 as "POLL"; strace (and kill -l) call it SIGIO.
+  if (sig == SIGIO) return "SIGIO";
   if (sig >= 1 && sig < kRtMin) {
     if (const char* abbrev = sigabbrev_np(sig)) return std::string("SIG") + abbrev;
   }
@@ -60,7 +62,7 @@ std::optional<int> signal_by_name(std::string_view name) {
   }
   // Aliases glibc does not return from sigabbrev_np.
   if (name == "IOT") return SIGABRT;
-  if (name == "POLL") return SIGIO;
+  if (name == "POLL" || name == "IO") return SIGIO;
   return std::nullopt;
 }
 

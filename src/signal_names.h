@@ -19,7 +19,8 @@ std::optional<int> signal_by_name(std::string_view name);
 // "EPERM"; nullopt for an unknown number.
 std::optional<std::string_view> errno_name(int err);
 std::optional<int> errno_by_name(std::string_view name);
-// "-1 EPERM (Operation not permitted)" as strace prints a failed call.
+// "-1 EPERM (Operation not permitted)" as strace prints a failed call, for errnos glibc
+// names (the decoder handles unnamed and kernel-internal ones itself).
 std::string errno_result_text(int err);
 
 }  // namespace sigvisor

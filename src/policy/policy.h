@@ -19,29 +19,36 @@ std::string_view action_name(Action a);
 
 // Everything a rule may look at for one intercepted syscall.
 struct CallContext {
-  const CallData* call = nullptr;   // registers and memory snapshot
-  int caller_pid = 0;               // thread group id
+  const CallData* call = nullptr;  // registers and memory snapshot
+  int caller_pid = 0;              // thread group id
   int caller_tid = 0;
-  std::string_view comm;            // caller's comm
-  std::string_view exe;             // caller's executable path ("" if unknown)
-  const Target* target = nullptr;   // send family only, else nullptr
+  std::string_view comm;           // caller's comm
+  std::string_view exe;            // caller's executable path ("" if unknown)
+  const Target* target = nullptr;  // send family only, else nullptr
 };
 
 // Everything a delivery rule may look at for one signal-delivery stop.
 struct DeliveryContext {
   int sig = 0;
-  int code = 0;                     // si_code
+  int code = 0;  // si_code
   Scope sender_scope = Scope::outside;
   int receiver_pid = 0;
   std::string_view receiver_comm;
   std::string_view receiver_exe;
 };
 
+// Which intercepted calls and deliveries produce events ("record" in the policy file).
+enum class Record : uint8_t {
+  all,     // every call and every delivery (the default)
+  denied,  // only those whose action is not allow: log, deny, kill, abort
+};
+std::string_view record_name(Record r);
+
 struct Decision {
   Action action = Action::allow;
-  int err = 0;                 // errno for deny (and for kill/abort: what the call returns)
-  std::string_view rule;       // name of the matching rule; empty for the default
-  bool racy = false;           // the match looked at tracee memory (TOCTOU)
+  int err = 0;            // errno for deny (and for kill/abort: what the call returns)
+  std::string_view rule;  // name of the matching rule; empty for the default
+  bool racy = false;      // the decision depended on tracee memory (TOCTOU), see policy_match.cc
 };
 
 class Policy {
@@ -57,7 +64,13 @@ class Policy {
   Decision decide_delivery(const DeliveryContext& ctx) const;
 
   const std::string& name() const;
-  const std::string& hash() const;  // hex digest of the file contents ("builtin" for trace_all)
+  const std::string& description() const;
+  // SHA-256 of the file contents as 64 lowercase hex digits ("builtin" for trace_all).
+  const std::string& hash() const;
+  Record record() const;
+  // Whether `d` produces an event under record(): always for Record::all; for
+  // Record::denied only when d.action is not allow (log exists to record a call).
+  bool records(const Decision& d) const;
 
   Policy(Policy&&) noexcept;
   Policy& operator=(Policy&&) noexcept;

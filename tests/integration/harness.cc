@@ -71,10 +71,12 @@ Outcome exec_capture(const std::vector<std::string>& argv, const std::string& di
 
 }  // namespace
 
-std::string example(const std::string& name) { return std::string(SIGVISOR_EXAMPLES_DIR) + "/" + name; }
+std::string example(const std::string& name) {
+  return std::string(SIGVISOR_EXAMPLES_DIR) + "/" + name;
+}
 
 Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
-                 const std::vector<std::string>& command, int timeout_s) {
+                     const std::vector<std::string>& command, int timeout_s) {
   std::string dir = make_temp_dir();
   std::vector<std::string> argv = {SIGVISOR_BIN, "-o", dir + "/trace", "--json", dir + "/events"};
   argv.insert(argv.end(), sigvisor_args.begin(), sigvisor_args.end());

@@ -11,17 +11,17 @@
 namespace sigvisor::test {
 
 struct Outcome {
-  int exit_status = -1;      // sigvisor's exit status (or 128+N if it died of signal N)
-  std::string out;           // stdout (the program's)
-  std::string err;           // stderr (the program's and sigvisor's messages)
-  std::string trace;         // -o text trace
+  int exit_status = -1;                // sigvisor's exit status (or 128+N if it died of signal N)
+  std::string out;                     // stdout (the program's)
+  std::string err;                     // stderr (the program's and sigvisor's messages)
+  std::string trace;                   // -o text trace
   std::vector<nlohmann::json> events;  // --json events, in file order
 };
 
 // sigvisor -o TRACE --json EVENTS [sigvisor_args...] -- command...
 // Kills everything and fails the test if it runs longer than `timeout_s`.
 Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
-                 const std::vector<std::string>& command, int timeout_s = 60);
+                     const std::vector<std::string>& command, int timeout_s = 60);
 // The same program natively (for comparisons); stdout only.
 Outcome run_native(const std::vector<std::string>& command, int timeout_s = 60);
 

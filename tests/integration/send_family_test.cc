@@ -90,8 +90,8 @@ TEST_F(SendFamily, KillOfAMissingPidIsOutsideAndFailsWithEsrch) {
 TEST_F(SendFamily, MultithreadedSenderEveryCallOnceWithItsThread) {
   constexpr int kThreads = 4;
   constexpr int kIters = 50;
-  Outcome r = run_sigvisor({}, {example("threads_kill"), std::to_string(kThreads),
-                            std::to_string(kIters)});
+  Outcome r =
+      run_sigvisor({}, {example("threads_kill"), std::to_string(kThreads), std::to_string(kIters)});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   expect_gapless(r);
   std::set<int> tids;
@@ -118,7 +118,7 @@ TEST_F(SendFamily, MultithreadedSenderEveryCallOnceWithItsThread) {
   auto kills = of_kind(r, "syscall", "kill");
   ASSERT_EQ(kills.size(), static_cast<std::size_t>(kThreads * kIters));
   for (const auto& e : kills) {
-    EXPECT_EQ(e["args"]["sig"], "0");
+    EXPECT_EQ(e["args"]["sig"], 0);  // signal 0 has no name: a number
     EXPECT_EQ(e["target"]["scope"], "self");
     EXPECT_NE(e["tid"], e["pid"]);  // sent by the worker threads, not the main thread
   }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 #include "policy/policy.h"
@@ -69,6 +70,15 @@ TEST(PolicyAlloc, DecideDoesNotAllocate) {
   dctx.sig = SIGTERM;
   dctx.sender_scope = Scope::outside;
   dctx.receiver_comm = "worker";
+
+  // The hook sees allocations (a malloc the compiler cannot elide).
+  void* (*volatile do_malloc)(std::size_t) = std::malloc;
+  counting = true;
+  void* probe = do_malloc(64);
+  counting = false;
+  std::free(probe);
+  ASSERT_GT(allocations.load(), 0);
+  allocations = 0;
 
   counting = true;
   Decision d1 = p.decide(ctx);

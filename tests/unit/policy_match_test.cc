@@ -56,7 +56,9 @@ Call make(Sys s, std::initializer_list<uint64_t> regs) {
   return c;
 }
 
-Call kill_(int64_t pid, uint64_t sig) { return make(Sys::kill, {static_cast<uint64_t>(pid), sig}); }
+Call kill_(int64_t pid, uint64_t sig) {
+  return make(Sys::kill, {static_cast<uint64_t>(pid), sig});
+}
 Call tgkill_(int tgid, int tid, int sig) {
   return make(Sys::tgkill, {uint64_t(tgid), uint64_t(tid), uint64_t(sig)});
 }
@@ -78,14 +80,18 @@ Call procmask_(int how, uint64_t set, bool readable = true, uint64_t size = 8) {
   Call c = make(Sys::rt_sigprocmask, {uint64_t(how), 0, 0, size});
   return c.mem(1, 0x7100, &set, 8, readable);
 }
-Call procmask_null_set(int how) { return make(Sys::rt_sigprocmask, {uint64_t(how), 0, 0x7200, 8}); }
+Call procmask_null_set(int how) {
+  return make(Sys::rt_sigprocmask, {uint64_t(how), 0, 0x7200, 8});
+}
 // rt_sigaction(sig, act, NULL, 8) with act's 64-bit handler field.
 Call sigaction_(int sig, uint64_t handler, bool readable = true) {
   Call c = make(Sys::rt_sigaction, {uint64_t(sig), 0, 0, 8});
   uint64_t act[4] = {handler, 0x04000000 /* SA_RESTORER */, 0x401000, 0};
   return c.mem(1, 0x7300, act, 32, readable);
 }
-uint64_t sigbit(int sig) { return uint64_t{1} << (sig - 1); }
+uint64_t sigbit(int sig) {
+  return uint64_t{1} << (sig - 1);
+}
 
 Decision decide(const Policy& p, const Call& c) {
   Target t;
@@ -145,39 +151,45 @@ constexpr Action A = Action::allow, L = Action::log, D = Action::deny, K = Actio
 const MatchCase kMatch[] = {
     // syscall: names and families.
     {"syscall name", one_rule(R"({"syscall": "kill"})"), kill_(5, 15), D, "r", EPERM, false},
-    {"other syscall", one_rule(R"({"syscall": "kill"})"), make(Sys::tkill, {5, 15}), A, "", 0, false},
-    {"send family", one_rule(R"({"syscall": "send"})", "log"), make(Sys::pidfd_send_signal, {3, 15}), L,
-     "r", 0, false},
+    {"other syscall", one_rule(R"({"syscall": "kill"})"), make(Sys::tkill, {5, 15}), A, "", 0,
+     false},
+    {"send family", one_rule(R"({"syscall": "send"})", "log"),
+     make(Sys::pidfd_send_signal, {3, 15}), L, "r", 0, false},
     {"wait family", one_rule(R"({"syscall": ["fd", "wait"]})", "deny", R"(, "errno": "EINTR")"),
      make(Sys::pause, {}), D, "r", EINTR, false},
-    {"mask family", one_rule(R"({"syscall": "mask"})"), procmask_(SIG_BLOCK, 0), D, "r", EPERM, false},
-    {"empty match matches all", one_rule("{}", "log"), make(Sys::sigaltstack, {0, 0}), L, "r", 0, false},
+    {"mask family", one_rule(R"({"syscall": "mask"})"), procmask_(SIG_BLOCK, 0), D, "r", EPERM,
+     false},
+    {"empty match matches all", one_rule("{}", "log"), make(Sys::sigaltstack, {0, 0}), L, "r", 0,
+     false},
 
     // sig: the signal argument, wherever the syscall keeps it.
     {"kill sig", one_rule(R"({"sig": "TERM"})"), kill_(5, SIGTERM), D, "r", EPERM, false},
     {"kill other sig", one_rule(R"({"sig": "TERM"})"), kill_(5, SIGKILL), A, "", 0, false},
-    {"tgkill sig is the third", one_rule(R"({"sig": "TERM"})"), tgkill_(1, 2, SIGTERM), D, "r", EPERM,
+    {"tgkill sig is the third", one_rule(R"({"sig": "TERM"})"), tgkill_(1, 2, SIGTERM), D, "r",
+     EPERM, false},
+    {"tgkill tid is not the sig", one_rule(R"({"sig": 15})"), tgkill_(1, 15, SIGINT), A, "", 0,
      false},
-    {"tgkill tid is not the sig", one_rule(R"({"sig": 15})"), tgkill_(1, 15, SIGINT), A, "", 0, false},
     {"rt_sigaction sig is the first", one_rule(R"({"sig": "SIGTERM"})"), sigaction_(SIGTERM, 0), D,
      "r", EPERM, false},
-    {"no sig argument, no match", one_rule(R"({"sig": "1-64"})"), procmask_(SIG_BLOCK, ~0ull), A, "",
-     0, false},
+    {"no sig argument, no match", one_rule(R"({"sig": "1-64"})"), procmask_(SIG_BLOCK, ~0ull), A,
+     "", 0, false},
     {"realtime", one_rule(R"({"sig": "realtime"})"), kill_(5, 40), D, "r", EPERM, false},
     {"realtime excludes 31", one_rule(R"({"sig": "realtime"})"), kill_(5, 31), A, "", 0, false},
-    {"range inner", one_rule(R"({"sig": "SIGRTMIN+1-SIGRTMAX-2"})"), kill_(5, 62), D, "r", EPERM, false},
+    {"range inner", one_rule(R"({"sig": "SIGRTMIN+1-SIGRTMAX-2"})"), kill_(5, 62), D, "r", EPERM,
+     false},
     {"range outer", one_rule(R"({"sig": "SIGRTMIN+1-SIGRTMAX-2"})"), kill_(5, 63), A, "", 0, false},
     {"numeric range", one_rule(R"({"sig": "1-15"})"), kill_(5, 9), D, "r", EPERM, false},
     {"signal 0 probe", one_rule(R"({"sig": 0})"), kill_(5, 0), D, "r", EPERM, false},
     {"upper register bits ignored as the kernel does", one_rule(R"({"sig": "KILL"})"),
      kill_(5, 0x100000009ull), D, "r", EPERM, false},
-    {"out-of-range sig matches no set", one_rule(R"({"sig": "0-64"})"), kill_(5, 200), A, "", 0, false},
+    {"out-of-range sig matches no set", one_rule(R"({"sig": "0-64"})"), kill_(5, 200), A, "", 0,
+     false},
 
     // target: send family only; a missing target is outside.
     {"target", one_rule(R"({"target": "supervisor"})"), kill_(100, 9).to(Scope::supervisor), D, "r",
      EPERM, false},
-    {"other target", one_rule(R"({"target": "supervisor"})"), kill_(100, 9).to(Scope::sandbox), A, "",
-     0, false},
+    {"other target", one_rule(R"({"target": "supervisor"})"), kill_(100, 9).to(Scope::sandbox), A,
+     "", 0, false},
     {"unresolved target is outside", one_rule(R"({"target": ["outside"]})"), kill_(100, 9), D, "r",
      EPERM, false},
     {"target never matches non-send", one_rule(R"({"target": ["self", "outside"]})"),
@@ -187,17 +199,17 @@ const MatchCase kMatch[] = {
 
     // code: siginfo in tracee memory.
     {"code", one_rule(R"({"code": "SI_QUEUE"})"), sigqueue_(SIGUSR1, -1), D, "r", EPERM, true},
-    {"other code, still racy", one_rule(R"({"code": "SI_QUEUE"})"), sigqueue_(SIGUSR1, -6), A, "", 0,
-     true},
+    {"other code, still racy", one_rule(R"({"code": "SI_QUEUE"})"), sigqueue_(SIGUSR1, -6), A, "",
+     0, true},
     {"numeric code", one_rule(R"({"code": [-6]})"), sigqueue_(SIGUSR1, -6), D, "r", EPERM, true},
-    {"unreadable info matches", one_rule(R"({"code": "SI_QUEUE"})"), sigqueue_(SIGUSR1, 0, false), D,
-     "r", EPERM, true},
+    {"unreadable info matches", one_rule(R"({"code": "SI_QUEUE"})"), sigqueue_(SIGUSR1, 0, false),
+     D, "r", EPERM, true},
     {"NULL info matches, not racy", one_rule(R"({"code": "SI_QUEUE"})"),
      sigqueue_(SIGUSR1, 0, true, true), D, "r", EPERM, false},
-    {"per-signal code, its signal", one_rule(R"({"code": "SEGV_MAPERR"})"), sigqueue_(SIGSEGV, 1), D,
-     "r", EPERM, true},
-    {"per-signal code, another signal", one_rule(R"({"code": "SEGV_MAPERR"})"), sigqueue_(SIGBUS, 1),
-     A, "", 0, true},
+    {"per-signal code, its signal", one_rule(R"({"code": "SEGV_MAPERR"})"), sigqueue_(SIGSEGV, 1),
+     D, "r", EPERM, true},
+    {"per-signal code, another signal", one_rule(R"({"code": "SEGV_MAPERR"})"),
+     sigqueue_(SIGBUS, 1), A, "", 0, true},
     {"pidfd_send_signal info", one_rule(R"({"code": "SI_USER"})"),
      [] {
        Call c = make(Sys::pidfd_send_signal, {3, SIGTERM});
@@ -214,35 +226,36 @@ const MatchCase kMatch[] = {
      D, "r", EPERM, true},
 
     // blocks: rt_sigprocmask sets in tracee memory.
-    {"blocks", one_rule(R"({"blocks": "TERM"})"), procmask_(SIG_BLOCK, sigbit(SIGTERM)), D, "r", EPERM,
-     true},
+    {"blocks", one_rule(R"({"blocks": "TERM"})"), procmask_(SIG_BLOCK, sigbit(SIGTERM)), D, "r",
+     EPERM, true},
     {"blocks via setmask", one_rule(R"({"blocks": "TERM"})"),
      procmask_(SIG_SETMASK, sigbit(SIGINT) | sigbit(SIGTERM)), D, "r", EPERM, true},
-    {"unblock never blocks", one_rule(R"({"blocks": "TERM"})"), procmask_(SIG_UNBLOCK, sigbit(SIGTERM)),
-     A, "", 0, false},
-    {"other signals", one_rule(R"({"blocks": "TERM"})"), procmask_(SIG_BLOCK, sigbit(SIGINT)), A, "", 0,
-     true},
-    {"NULL set changes nothing", one_rule(R"({"blocks": "TERM"})"), procmask_null_set(SIG_BLOCK), A, "",
-     0, false},
-    {"unreadable set matches", one_rule(R"({"blocks": "TERM"})"), procmask_(SIG_BLOCK, 0, false), D, "r",
-     EPERM, true},
+    {"unblock never blocks", one_rule(R"({"blocks": "TERM"})"),
+     procmask_(SIG_UNBLOCK, sigbit(SIGTERM)), A, "", 0, false},
+    {"other signals", one_rule(R"({"blocks": "TERM"})"), procmask_(SIG_BLOCK, sigbit(SIGINT)), A,
+     "", 0, true},
+    {"NULL set changes nothing", one_rule(R"({"blocks": "TERM"})"), procmask_null_set(SIG_BLOCK), A,
+     "", 0, false},
+    {"unreadable set matches", one_rule(R"({"blocks": "TERM"})"), procmask_(SIG_BLOCK, 0, false), D,
+     "r", EPERM, true},
     {"bad sigsetsize matches (EINVAL anyway)", one_rule(R"({"blocks": "TERM"})"),
      procmask_(SIG_BLOCK, 0, true, 16), D, "r", EPERM, false},
     {"blocks SIGRTMAX is bit 63", one_rule(R"({"blocks": "SIGRTMAX"})"),
      procmask_(SIG_BLOCK, uint64_t{1} << 63), D, "r", EPERM, true},
-    {"blocks realtime", one_rule(R"({"blocks": "realtime"})"), procmask_(SIG_BLOCK, sigbit(40)), D, "r",
-     EPERM, true},
+    {"blocks realtime", one_rule(R"({"blocks": "realtime"})"), procmask_(SIG_BLOCK, sigbit(40)), D,
+     "r", EPERM, true},
 
     // handler: rt_sigaction's new action in tracee memory.
     {"handler ignore", one_rule(R"({"handler": "ignore"})"), sigaction_(SIGTERM, 1), D, "r", EPERM,
      true},
-    {"handler default", one_rule(R"({"handler": "ignore"})"), sigaction_(SIGTERM, 0), A, "", 0, true},
+    {"handler default", one_rule(R"({"handler": "ignore"})"), sigaction_(SIGTERM, 0), A, "", 0,
+     true},
     {"handler catch", one_rule(R"({"handler": ["catch"]})"), sigaction_(SIGTERM, 0x401136), D, "r",
      EPERM, true},
     {"NULL act is a query", one_rule(R"({"handler": ["default", "ignore", "catch"]})"),
      make(Sys::rt_sigaction, {SIGTERM, 0, 0x7300, 8}), A, "", 0, false},
-    {"unreadable act matches", one_rule(R"({"handler": "default"})"), sigaction_(SIGTERM, 1, false), D,
-     "r", EPERM, true},
+    {"unreadable act matches", one_rule(R"({"handler": "default"})"), sigaction_(SIGTERM, 1, false),
+     D, "r", EPERM, true},
     {"i386 act: 32-bit handler field", one_rule(R"({"handler": "ignore"})"),
      [] {
        Call c = make(Sys::rt_sigaction, {SIGTERM, 0, 0, 8});
@@ -259,7 +272,8 @@ const MatchCase kMatch[] = {
      A, "", 0, true},
 
     // comm / exe globs of the caller.
-    {"comm glob", one_rule(R"({"comm": "evil*"})"), kill_(5, 9).by("evil-bot"), D, "r", EPERM, false},
+    {"comm glob", one_rule(R"({"comm": "evil*"})"), kill_(5, 9).by("evil-bot"), D, "r", EPERM,
+     false},
     {"comm glob miss", one_rule(R"({"comm": "evil*"})"), kill_(5, 9).by("good"), A, "", 0, false},
     {"exe glob spans directories", one_rule(R"({"exe": "/opt/*"})"),
      kill_(5, 9).by("x", "/opt/tests/bin/t1"), D, "r", EPERM, false},
@@ -386,16 +400,18 @@ const std::string kDeliveryPolicy = R"({"name": "p", "default": "deny", "rules":
 ]})";
 
 const DeliveryCase kDelivery[] = {
-    {"sender and sig", kDeliveryPolicy, SIGTERM, SI_USER, Scope::outside, "t", D, "no-outside-term"},
+    {"sender and sig", kDeliveryPolicy, SIGTERM, SI_USER, Scope::outside, "t", D,
+     "no-outside-term"},
     {"other sender", kDeliveryPolicy, SIGTERM, SI_USER, Scope::sandbox, "t", A, ""},
     {"other sig", kDeliveryPolicy, SIGHUP, SI_USER, Scope::outside, "t", A, ""},
-    {"kernel code for its signal", kDeliveryPolicy, SIGSEGV, 1, Scope::kernel, "t", L, "watch-segv"},
+    {"kernel code for its signal", kDeliveryPolicy, SIGSEGV, 1, Scope::kernel, "t", L,
+     "watch-segv"},
     {"same code number, other meaning", kDeliveryPolicy, SIGSEGV, 2, Scope::kernel, "t", A, ""},
     {"code and receiver comm", kDeliveryPolicy, SIGUSR1, SI_QUEUE, Scope::sandbox, "worker-3", L,
      "queued-to-workers"},
     {"receiver comm miss", kDeliveryPolicy, SIGUSR1, SI_QUEUE, Scope::sandbox, "main", A, ""},
-    {"syscall rules and the default do not apply", kDeliveryPolicy, SIGCHLD, 1, Scope::kernel, "t", A,
-     ""},
+    {"syscall rules and the default do not apply", kDeliveryPolicy, SIGCHLD, 1, Scope::kernel, "t",
+     A, ""},
 };
 
 INSTANTIATE_TEST_SUITE_P(Rules, PolicyDelivery, ::testing::ValuesIn(kDelivery));

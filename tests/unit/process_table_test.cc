@@ -72,8 +72,8 @@ TEST_F(ProcessTableTest, ResolvesEveryScope) {
        nullptr},
       {"tkill thread of other process", call(Sys::tkill, {1011, 10}), 1002, Scope::sandbox, 1001,
        "a-worker"},
-      {"rt_sigqueueinfo child", call(Sys::rt_sigqueueinfo, {1003, 10, 0}), 1001, Scope::child,
-       1003, "a_child"},
+      {"rt_sigqueueinfo child", call(Sys::rt_sigqueueinfo, {1003, 10, 0}), 1001, Scope::child, 1003,
+       "a_child"},
       {"rt_tgsigqueueinfo thread", call(Sys::rt_tgsigqueueinfo, {1001, 1011, 10, 0}), 1001,
        Scope::thread, 1001, "a-worker"},
   };

@@ -23,8 +23,8 @@ TEST(TraceSet, GoodSets) {
   const Case cases[] = {
       {"kill", of({Sys::kill})},
       {"kill,tgkill", of({Sys::kill, Sys::tgkill})},
-      {"send", of({Sys::kill, Sys::tkill, Sys::tgkill, Sys::rt_sigqueueinfo,
-                   Sys::rt_tgsigqueueinfo, Sys::pidfd_send_signal, Sys::pidfd_open})},
+      {"send", of({Sys::kill, Sys::tkill, Sys::tgkill, Sys::rt_sigqueueinfo, Sys::rt_tgsigqueueinfo,
+                   Sys::pidfd_send_signal, Sys::pidfd_open})},
       {"%mask", of({Sys::rt_sigprocmask})},
       {"mask,action", of({Sys::rt_sigprocmask, Sys::rt_sigaction})},
       {"fd", of({Sys::signalfd, Sys::signalfd4})},
@@ -34,9 +34,9 @@ TEST(TraceSet, GoodSets) {
       {"%signal", all},
       {"none", {}},
       {"!kill", ~of({Sys::kill})},
-      {"!send,mask", ~(of({Sys::kill, Sys::tkill, Sys::tgkill, Sys::rt_sigqueueinfo,
-                          Sys::rt_tgsigqueueinfo, Sys::pidfd_send_signal, Sys::pidfd_open,
-                          Sys::rt_sigprocmask}))},
+      {"!send,mask",
+       ~(of({Sys::kill, Sys::tkill, Sys::tgkill, Sys::rt_sigqueueinfo, Sys::rt_tgsigqueueinfo,
+             Sys::pidfd_send_signal, Sys::pidfd_open, Sys::rt_sigprocmask}))},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.set);

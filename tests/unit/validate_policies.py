@@ -37,7 +37,7 @@ def main(argv):
             print(f"{path}: {e}")
             status = 1
             continue
-        for err in sorted(validator.iter_errors(doc), key=lambda e: list(e.path)):
+        for err in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.path]):
             where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.path)
             print(f"{path}: ${where}: {err.message}")
             status = 1

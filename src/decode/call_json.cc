@@ -1,0 +1,71 @@
+// args_json: a call's arguments as JSON, keyed by SyscallSpec::arg_names.
+//
+// Conventions (shared with siginfo_json):
+//  - pid, tid, fd: integers (the register as a C int, so -1 stays -1); sizes: unsigned integers.
+//  - signals: "SIGTERM", "SIGRTMIN", "SIGRT_3"; a number when the value has no name (0, 65, -1).
+//  - how and other enumerations: "SIG_BLOCK"; the number when unknown.
+//  - flags: an array of names in strace's order, [] for 0; bits without a name add one
+//    trailing element {"unknown": "0x..."}.
+//  - sets: the member signals as an array of names (["SIGINT", "SIGTERM"]), never the
+//    complemented "~[...]" shorthand of the text.
+//  - structs (siginfo, sigaction, stack_t, timespec): objects with strace's field names;
+//    pointer-valued fields are "0x..." strings or null for NULL.
+//  - pointer arguments: null when NULL; {"addr": "0x..."} when not decoded: unreadable,
+//    a size strace does not decode, or an out-parameter of a call that failed or whose
+//    result is not known yet (out-parameters are only decoded after success).
+//  - rt_sigreturn: {"mask": [...]} from the signal frame when captured, else {}.
+#include "decode/call_plan.h"
+#include "decode/decode.h"
+
+namespace sigvisor {
+namespace decode {
+namespace {
+
+nlohmann::json arg_json(const ArgPlan& a) {
+  switch (a.view) {
+    case View::int32:
+      return static_cast<int32_t>(a.value);
+    case View::uint64:
+      return a.value;
+    case View::signal:
+      return signal_json(static_cast<int32_t>(a.value));
+    case View::how:
+      return xval_json(static_cast<uint32_t>(a.value), kHowValues);
+    case View::flags32:
+      return flags_json(static_cast<uint32_t>(a.value), *a.table);
+    case View::hex32:
+      return flags_json(static_cast<uint32_t>(a.value), kNoFlags);
+    case View::addr:
+      return addr_json(a.value);
+    case View::sigset:
+      return sigset_json(a.buf->bytes.data(), a.len);
+    case View::siginfo:
+      return siginfo_to_json(a.buf->bytes.data());
+    case View::sigaction:
+      return sigaction_json(a.buf->bytes.data());
+    case View::stack:
+      return stack_json(a.buf->bytes.data());
+    case View::timespec:
+      return timespec_json(a.buf->bytes.data());
+    case View::sigreturn:
+      if (readable(*a.buf, a.len)) return sigset_json(a.buf->bytes.data(), a.len);
+      return addr_json(a.value);
+  }
+  return nullptr;
+}
+
+}  // namespace
+}  // namespace decode
+
+nlohmann::json args_json(const CallData& c) {
+  const decode::CallPlan plan = decode::plan_call(c);
+  nlohmann::json j = nlohmann::json::object();
+  for (int i = 0; i < plan.nargs; ++i) {
+    const decode::ArgPlan& a = plan.args[i];
+    if (a.view == decode::View::sigreturn && a.buf == nullptr) continue;  // nothing captured
+    j[std::string(plan.names[i])] = decode::arg_json(a);
+  }
+  return j;
+}
+
+}  // namespace sigvisor

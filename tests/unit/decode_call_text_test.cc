@@ -1,0 +1,598 @@
+// format_call_text / format_result_text against lines printed by real strace 6.1 for the
+// same calls (tiny C programs run under `strace -qq -e signal=none`; addresses replaced by
+// the fake ones the cases use). Each case builds a CallData by hand: registers plus the
+// bytes a pointer argument pointed to.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cstring>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "decode/decode.h"
+
+namespace sigvisor {
+namespace {
+
+constexpr uint64_t kA = 0x7ffdb6a5f500;    // a readable user pointer
+constexpr uint64_t kB = 0x7ffdb6a5f4f8;    // another one
+constexpr uint64_t kBad = 0x7f21dda89000;  // an unmapped page
+
+struct KSigaction {
+  uint64_t handler, flags, restorer, mask;
+};
+struct KStack {
+  uint64_t sp;
+  int32_t flags;
+  int32_t pad;
+  uint64_t size;
+};
+struct KTimespec {
+  int64_t sec;
+  int64_t nsec;
+};
+
+uint64_t set_of(std::initializer_list<int> sigs) {
+  uint64_t m = 0;
+  for (int s : sigs) m |= uint64_t{1} << (s - 1);
+  return m;
+}
+
+siginfo_t info(int signo, int code) {
+  siginfo_t si;
+  std::memset(&si, 0, sizeof si);
+  si.si_signo = signo;
+  si.si_code = code;
+  return si;
+}
+
+// A call under construction: registers first, then what pointer arguments pointed to.
+struct Call {
+  CallData d;
+  Call(Sys s, std::initializer_list<uint64_t> regs) {
+    d.sys = s;
+    int i = 0;
+    for (uint64_t r : regs) d.regs[i++] = r;
+  }
+  // regs[i] pointed to `v` (read at entry for inputs, after return for outputs).
+  template <class T>
+  Call& mem(int i, const T& v, std::size_t n = sizeof(T)) {
+    static_assert(sizeof(T) <= 128);
+    UserBuffer& b = d.mem[i];
+    b.addr = d.regs[i];
+    b.size = static_cast<uint16_t>(n);
+    b.read = true;
+    b.ok = true;
+    std::memcpy(b.bytes.data(), &v, n);
+    return *this;
+  }
+  // regs[i] could not be read (EFAULT from process_vm_readv).
+  Call& unreadable(int i) {
+    d.mem[i].addr = d.regs[i];
+    d.mem[i].size = 8;
+    d.mem[i].read = true;
+    d.mem[i].ok = false;
+    return *this;
+  }
+  Call& ret(int64_t r) {
+    d.retval = r;
+    return *this;
+  }
+};
+
+struct Case {
+  const char* label;
+  CallData call;
+  std::string expected;  // the strace line without its pid prefix and "=" padding
+};
+
+std::string line(const CallData& c) {
+  std::string s;
+  format_call_text(c, s);
+  s += " = ";
+  format_result_text(c, s);
+  return s;
+}
+
+void check(const std::vector<Case>& cases) {
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.label);
+    EXPECT_EQ(line(c.call), c.expected);
+  }
+}
+
+TEST(DecodeCallText, SendFamily) {
+  siginfo_t q = info(SIGUSR1, SI_QUEUE);
+  q.si_pid = 4242;
+  q.si_value.sival_int = 42;
+  check({
+      {"kill", Call(Sys::kill, {999999, SIGTERM}).ret(-EPERM).d,
+       "kill(999999, SIGTERM) = -1 EPERM (Operation not permitted)"},
+      {"kill success", Call(Sys::kill, {3879, 0}).ret(0).d, "kill(3879, 0) = 0"},
+      {"kill all", Call(Sys::kill, {static_cast<uint64_t>(-1), 0}).ret(-EPERM).d,
+       "kill(-1, 0) = -1 EPERM (Operation not permitted)"},
+      {"pid is an int", Call(Sys::kill, {0xffffffff, 9}).ret(-EPERM).d,
+       "kill(-1, SIGKILL) = -1 EPERM (Operation not permitted)"},
+      {"high bits ignored", Call(Sys::kill, {0x1ffffffff, 0x100000009}).ret(-EPERM).d,
+       "kill(-1, SIGKILL) = -1 EPERM (Operation not permitted)"},
+      {"sig -1", Call(Sys::kill, {999999, static_cast<uint64_t>(-1)}).ret(-EPERM).d,
+       "kill(999999, -1) = -1 EPERM (Operation not permitted)"},
+      {"sig INT_MIN", Call(Sys::kill, {999999, 0x80000000}).ret(-EPERM).d,
+       "kill(999999, -2147483648) = -1 EPERM (Operation not permitted)"},
+      {"SIGRTMIN", Call(Sys::kill, {999999, 32}).ret(-ESRCH).d,
+       "kill(999999, SIGRTMIN) = -1 ESRCH (No such process)"},
+      {"SIGRT_1", Call(Sys::kill, {999999, 33}).ret(-ESRCH).d,
+       "kill(999999, SIGRT_1) = -1 ESRCH (No such process)"},
+      {"SIGRT_2", Call(Sys::kill, {999999, 34}).ret(-ESRCH).d,
+       "kill(999999, SIGRT_2) = -1 ESRCH (No such process)"},
+      {"SIGRT_32", Call(Sys::kill, {999999, 64}).ret(-ESRCH).d,
+       "kill(999999, SIGRT_32) = -1 ESRCH (No such process)"},
+      {"SIGIO, not glibc's POLL", Call(Sys::kill, {999999, SIGIO}).ret(-ESRCH).d,
+       "kill(999999, SIGIO) = -1 ESRCH (No such process)"},
+      {"sig 65", Call(Sys::kill, {999999, 65}).ret(-ESRCH).d,
+       "kill(999999, 65) = -1 ESRCH (No such process)"},
+      {"sig 200", Call(Sys::kill, {static_cast<uint64_t>(-5), 200}).ret(-ESRCH).d,
+       "kill(-5, 200) = -1 ESRCH (No such process)"},
+      {"result unknown", Call(Sys::kill, {4243, SIGTERM}).d, "kill(4243, SIGTERM) = ?"},
+      {"tkill", Call(Sys::tkill, {999999, SIGUSR1}).ret(-EPERM).d,
+       "tkill(999999, SIGUSR1) = -1 EPERM (Operation not permitted)"},
+      {"tgkill", Call(Sys::tgkill, {999999, 1000000, SIGUSR2}).ret(-EPERM).d,
+       "tgkill(999999, 1000000, SIGUSR2) = -1 EPERM (Operation not permitted)"},
+      {"tgkill negative",
+       Call(Sys::tgkill, {static_cast<uint64_t>(-3), static_cast<uint64_t>(-4), 99}).ret(-EPERM).d,
+       "tgkill(-3, -4, 99) = -1 EPERM (Operation not permitted)"},
+      {"rt_sigqueueinfo", Call(Sys::rt_sigqueueinfo, {999999, SIGUSR1, kA}).mem(2, q).ret(-EPERM).d,
+       "rt_sigqueueinfo(999999, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=4242, "
+       "si_uid=0, si_int=42, si_ptr=0x2a}) = -1 EPERM (Operation not permitted)"},
+      {"rt_sigqueueinfo NULL", Call(Sys::rt_sigqueueinfo, {999999, SIGUSR1, 0}).ret(-EPERM).d,
+       "rt_sigqueueinfo(999999, SIGUSR1, NULL) = -1 EPERM (Operation not permitted)"},
+      {"rt_sigqueueinfo unreadable",
+       Call(Sys::rt_sigqueueinfo, {999999, SIGUSR1, 0x7fc7f77a2000}).unreadable(2).ret(-EPERM).d,
+       "rt_sigqueueinfo(999999, SIGUSR1, 0x7fc7f77a2000) = -1 EPERM (Operation not permitted)"},
+      {"rt_sigqueueinfo not captured", Call(Sys::rt_sigqueueinfo, {999999, SIGUSR1, kA}).d,
+       "rt_sigqueueinfo(999999, SIGUSR1, 0x7ffdb6a5f500) = ?"},
+      {"rt_tgsigqueueinfo",
+       Call(Sys::rt_tgsigqueueinfo, {999999, 999999, SIGUSR1, kA}).mem(3, q).ret(-EPERM).d,
+       "rt_tgsigqueueinfo(999999, 999999, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_QUEUE, "
+       "si_pid=4242, si_uid=0, si_int=42, si_ptr=0x2a}) = -1 EPERM (Operation not permitted)"},
+      {"pidfd_send_signal", Call(Sys::pidfd_send_signal, {3, SIGKILL, 0, 0}).ret(-EPERM).d,
+       "pidfd_send_signal(3, SIGKILL, NULL, 0) = -1 EPERM (Operation not permitted)"},
+      {"pidfd_send_signal info+flags",
+       Call(Sys::pidfd_send_signal, {0xffffffff, SIGKILL, kA, 5}).mem(2, q).ret(-EPERM).d,
+       "pidfd_send_signal(-1, SIGKILL, {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=4242, "
+       "si_uid=0, si_int=42, si_ptr=0x2a}, 0x5) = -1 EPERM (Operation not permitted)"},
+      {"pidfd_send_signal wide",
+       Call(Sys::pidfd_send_signal, {0x100000003, SIGKILL, 0, 0xffffffffff}).ret(-EPERM).d,
+       "pidfd_send_signal(3, SIGKILL, NULL, 0xffffffff) = -1 EPERM (Operation not permitted)"},
+      {"pidfd_send_signal sig 0", Call(Sys::pidfd_send_signal, {3, 0, 0, 0}).ret(-EPERM).d,
+       "pidfd_send_signal(3, 0, NULL, 0) = -1 EPERM (Operation not permitted)"},
+      {"pidfd_open", Call(Sys::pidfd_open, {4781, 0}).ret(3).d, "pidfd_open(4781, 0) = 3"},
+      {"pidfd_open nonblock", Call(Sys::pidfd_open, {999999, 0x800}).ret(-ESRCH).d,
+       "pidfd_open(999999, PIDFD_NONBLOCK) = -1 ESRCH (No such process)"},
+      {"pidfd_open mixed", Call(Sys::pidfd_open, {999999, 0x801}).ret(-EINVAL).d,
+       "pidfd_open(999999, PIDFD_NONBLOCK|0x1) = -1 EINVAL (Invalid argument)"},
+      {"pidfd_open unknown", Call(Sys::pidfd_open, {999999, 1}).ret(-EINVAL).d,
+       "pidfd_open(999999, 0x1 /* PIDFD_??? */) = -1 EINVAL (Invalid argument)"},
+      {"pidfd_open high bits", Call(Sys::pidfd_open, {0xffffffff, 0x100000000}).ret(-EINVAL).d,
+       "pidfd_open(-1, 0) = -1 EINVAL (Invalid argument)"},
+  });
+}
+
+TEST(DecodeCallText, Sigprocmask) {
+  const uint64_t empty = 0, int_term = set_of({SIGINT, SIGTERM}), full = ~uint64_t{0};
+  const uint64_t no_kill_stop = full & ~set_of({SIGKILL, SIGSTOP});
+  check({
+      {"empty",
+       Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kB, 8}).mem(1, empty).mem(2, empty).ret(0).d,
+       "rt_sigprocmask(SIG_BLOCK, [], [], 8) = 0"},
+      {"two",
+       Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kB, 8}).mem(1, int_term).mem(2, empty).ret(0).d,
+       "rt_sigprocmask(SIG_BLOCK, [INT TERM], [], 8) = 0"},
+      {"full",
+       Call(Sys::rt_sigprocmask, {SIG_SETMASK, kA, kB, 8}).mem(1, full).mem(2, int_term).ret(0).d,
+       "rt_sigprocmask(SIG_SETMASK, ~[], [INT TERM], 8) = 0"},
+      {"all but two",
+       Call(Sys::rt_sigprocmask, {SIG_SETMASK, kA, 0, 8}).mem(1, no_kill_stop).ret(0).d,
+       "rt_sigprocmask(SIG_SETMASK, ~[KILL STOP], NULL, 8) = 0"},
+      {"RT only",
+       Call(Sys::rt_sigprocmask, {SIG_UNBLOCK, kA, 0, 8})
+           .mem(1, uint64_t{0xffffffff00000000})
+           .ret(0)
+           .d,
+       "rt_sigprocmask(SIG_UNBLOCK, [RT_1 RT_2 RT_3 RT_4 RT_5 RT_6 RT_7 RT_8 RT_9 RT_10 RT_11 "
+       "RT_12 "
+       "RT_13 RT_14 RT_15 RT_16 RT_17 RT_18 RT_19 RT_20 RT_21 RT_22 RT_23 RT_24 RT_25 RT_26 RT_27 "
+       "RT_28 RT_29 RT_30 RT_31 RT_32], NULL, 8) = 0"},
+      {"RT_1 RT_2",
+       Call(Sys::rt_sigprocmask, {SIG_UNBLOCK, kA, 0, 8}).mem(1, uint64_t{0x300000000}).ret(0).d,
+       "rt_sigprocmask(SIG_UNBLOCK, [RT_1 RT_2], NULL, 8) = 0"},
+      {"RT_1 RT_32",
+       Call(Sys::rt_sigprocmask, {SIG_UNBLOCK, kA, 0, 8})
+           .mem(1, uint64_t{0x8000000100000000})
+           .ret(0)
+           .d,
+       "rt_sigprocmask(SIG_UNBLOCK, [RT_1 RT_32], NULL, 8) = 0"},
+      {"42 of 64 set: complemented",
+       Call(Sys::rt_sigprocmask, {SIG_UNBLOCK, kA, 0, 8}).mem(1, (uint64_t{1} << 42) - 1).ret(0).d,
+       "rt_sigprocmask(SIG_UNBLOCK, ~[RT_11 RT_12 RT_13 RT_14 RT_15 RT_16 RT_17 RT_18 RT_19 RT_20 "
+       "RT_21 RT_22 RT_23 RT_24 RT_25 RT_26 RT_27 RT_28 RT_29 RT_30 RT_31 RT_32], NULL, 8) = 0"},
+      {"33 of 64 set: listed",
+       Call(Sys::rt_sigprocmask, {SIG_UNBLOCK, kA, 0, 8}).mem(1, (uint64_t{1} << 33) - 1).ret(0).d,
+       "rt_sigprocmask(SIG_UNBLOCK, [HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE "
+       "ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS "
+       "RTMIN RT_1], NULL, 8) = 0"},
+      {"bad how", Call(Sys::rt_sigprocmask, {7, kA, kB, 8}).mem(1, empty).ret(-EINVAL).d,
+       "rt_sigprocmask(0x7 /* SIG_??? */, [], 0x7ffdb6a5f4f8, 8) = -1 EINVAL (Invalid argument)"},
+      {"how -1", Call(Sys::rt_sigprocmask, {~uint64_t{0}, kA, kB, 8}).mem(1, empty).ret(-EINVAL).d,
+       "rt_sigprocmask(0xffffffff /* SIG_??? */, [], 0x7ffdb6a5f4f8, 8) = -1 EINVAL (Invalid "
+       "argument)"},
+      {"how high bits",
+       Call(Sys::rt_sigprocmask, {0x100000000, kA, kB, 8}).mem(1, empty).mem(2, empty).ret(0).d,
+       "rt_sigprocmask(SIG_BLOCK, [], [], 8) = 0"},
+      {"size 16", Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kB, 16}).mem(1, empty).ret(-EINVAL).d,
+       "rt_sigprocmask(SIG_BLOCK, 0x7ffdb6a5f500, 0x7ffdb6a5f4f8, 16) = -1 EINVAL (Invalid "
+       "argument)"},
+      {"size 4",
+       Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kB, 4}).mem(1, uint32_t{0}).ret(-EINVAL).d,
+       "rt_sigprocmask(SIG_BLOCK, 0x7ffdb6a5f500, 0x7ffdb6a5f4f8, 4) = -1 EINVAL (Invalid "
+       "argument)"},
+      {"size -1", Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kB, ~uint64_t{0}}).ret(-EINVAL).d,
+       "rt_sigprocmask(SIG_BLOCK, 0x7ffdb6a5f500, 0x7ffdb6a5f4f8, 18446744073709551615) = -1 "
+       "EINVAL (Invalid argument)"},
+      {"NULLs", Call(Sys::rt_sigprocmask, {SIG_BLOCK, 0, 0, 8}).ret(0).d,
+       "rt_sigprocmask(SIG_BLOCK, NULL, NULL, 8) = 0"},
+      {"unreadable both",
+       Call(Sys::rt_sigprocmask, {SIG_BLOCK, kBad, kBad, 8}).unreadable(1).ret(-EFAULT).d,
+       "rt_sigprocmask(SIG_BLOCK, 0x7f21dda89000, 0x7f21dda89000, 8) = -1 EFAULT (Bad address)"},
+      {"unreadable old", Call(Sys::rt_sigprocmask, {SIG_BLOCK, 0, kBad, 8}).ret(-EFAULT).d,
+       "rt_sigprocmask(SIG_BLOCK, NULL, 0x7f21dda89000, 8) = -1 EFAULT (Bad address)"},
+      {"old fault",
+       Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kBad, 8}).mem(1, set_of({SIGHUP})).ret(-EFAULT).d,
+       "rt_sigprocmask(SIG_BLOCK, [HUP], 0x7f21dda89000, 8) = -1 EFAULT (Bad address)"},
+      {"pointer 0x1", Call(Sys::rt_sigprocmask, {SIG_BLOCK, 1, 0, 8}).unreadable(1).ret(-EFAULT).d,
+       "rt_sigprocmask(SIG_BLOCK, 0x1, NULL, 8) = -1 EFAULT (Bad address)"},
+      {"old only",
+       Call(Sys::rt_sigprocmask, {SIG_BLOCK, 0, kB, 8}).mem(2, set_of({SIGHUP})).ret(0).d,
+       "rt_sigprocmask(SIG_BLOCK, NULL, [HUP], 8) = 0"},
+      {"old unknown result", Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kB, 8}).mem(1, int_term).d,
+       "rt_sigprocmask(SIG_BLOCK, [INT TERM], 0x7ffdb6a5f4f8, 8) = ?"},
+      {"old success but not captured",
+       Call(Sys::rt_sigprocmask, {SIG_BLOCK, kA, kB, 8}).mem(1, int_term).ret(0).d,
+       "rt_sigprocmask(SIG_BLOCK, [INT TERM], 0x7ffdb6a5f4f8, 8) = 0"},
+  });
+}
+
+TEST(DecodeCallText, Sigpending) {
+  const uint64_t empty = 0;
+  check({
+      {"8", Call(Sys::rt_sigpending, {kB, 8}).mem(0, empty).ret(0).d, "rt_sigpending([], 8) = 0"},
+      {"4", Call(Sys::rt_sigpending, {kB, 4}).mem(0, empty, 4).ret(0).d,
+       "rt_sigpending([], 4) = 0"},
+      {"1", Call(Sys::rt_sigpending, {kB, 1}).mem(0, empty, 1).ret(0).d,
+       "rt_sigpending([], 1) = 0"},
+      {"pending, 3 bytes",
+       Call(Sys::rt_sigpending, {kB, 3}).mem(0, set_of({SIGUSR1, SIGTERM}), 3).ret(0).d,
+       "rt_sigpending([USR1 TERM], 3) = 0"},
+      {"pending, 1 byte",
+       Call(Sys::rt_sigpending, {kB, 1}).mem(0, set_of({SIGUSR1, SIGTERM}), 1).ret(0).d,
+       "rt_sigpending([], 1) = 0"},
+      {"9", Call(Sys::rt_sigpending, {kB, 9}).ret(-EINVAL).d,
+       "rt_sigpending(0x7ffdb6a5f4f8, 9) = -1 EINVAL (Invalid argument)"},
+      {"0 success", Call(Sys::rt_sigpending, {kB, 0}).ret(0).d,
+       "rt_sigpending(0x7ffdb6a5f4f8, 0) = 0"},
+      {"fault", Call(Sys::rt_sigpending, {kBad, 8}).ret(-EFAULT).d,
+       "rt_sigpending(0x7f21dda89000, 8) = -1 EFAULT (Bad address)"},
+      {"NULL", Call(Sys::rt_sigpending, {0, 8}).ret(-EFAULT).d,
+       "rt_sigpending(NULL, 8) = -1 EFAULT (Bad address)"},
+      {"unreadable after success", Call(Sys::rt_sigpending, {kB, 8}).unreadable(0).ret(0).d,
+       "rt_sigpending(0x7ffdb6a5f4f8, 8) = 0"},
+  });
+}
+
+TEST(DecodeCallText, Sigaction) {
+  const KSigaction dfl{0, 0, 0, 0};
+  const KSigaction ign{1, 0, 0, 0};
+  const KSigaction restart{0, 0x04000000 | SA_RESTART, 0x401000, set_of({SIGINT})};
+  const uint64_t all_known = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESETHAND | SA_NOCLDSTOP |
+                             SA_NOCLDWAIT | 0x04000000 | SA_RESTART;
+  const KSigaction every{0x401234, all_known, 0x401000, ~uint64_t{0}};
+  const KSigaction every_old{0x401234, all_known, 0x401000,
+                             ~uint64_t{0} & ~set_of({SIGKILL, SIGSTOP})};
+  check({
+      {"ignore", Call(Sys::rt_sigaction, {SIGUSR1, kA, kB, 8}).mem(1, ign).mem(2, dfl).ret(0).d,
+       "rt_sigaction(SIGUSR1, {sa_handler=SIG_IGN, sa_mask=[], sa_flags=0}, {sa_handler=SIG_DFL, "
+       "sa_mask=[], sa_flags=0}, 8) = 0"},
+      {"restorer",
+       Call(Sys::rt_sigaction, {SIGUSR1, kA, kB, 8}).mem(1, restart).mem(2, ign).ret(0).d,
+       "rt_sigaction(SIGUSR1, {sa_handler=SIG_DFL, sa_mask=[INT], sa_flags=SA_RESTORER|SA_RESTART, "
+       "sa_restorer=0x401000}, {sa_handler=SIG_IGN, sa_mask=[], sa_flags=0}, 8) = 0"},
+      {"every flag",
+       Call(Sys::rt_sigaction, {SIGUSR1, kA, kB, 8}).mem(1, every).mem(2, restart).ret(0).d,
+       "rt_sigaction(SIGUSR1, {sa_handler=0x401234, sa_mask=~[], "
+       "sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|"
+       "SA_NOCLDWAIT, sa_restorer=0x401000}, {sa_handler=SIG_DFL, sa_mask=[INT], "
+       "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x401000}, 8) = 0"},
+      {"query", Call(Sys::rt_sigaction, {SIGUSR1, 0, kB, 8}).mem(2, every_old).ret(0).d,
+       "rt_sigaction(SIGUSR1, NULL, {sa_handler=0x401234, sa_mask=~[KILL STOP], "
+       "sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|"
+       "SA_NOCLDWAIT, sa_restorer=0x401000}, 8) = 0"},
+      {"SIG_ERR and unknown bit",
+       Call(Sys::rt_sigaction, {SIGUSR2, kA, 0, 8})
+           .mem(1, KSigaction{~uint64_t{0}, 0x1000000, 0x401000, ~uint64_t{0}})
+           .ret(0)
+           .d,
+       "rt_sigaction(SIGUSR2, {sa_handler=SIG_ERR, sa_mask=~[], sa_flags=0x1000000 /* SA_??? */}, "
+       "NULL, 8) = 0"},
+      {"known and unknown bits",
+       Call(Sys::rt_sigaction, {SIGUSR2, kA, 0, 8})
+           .mem(1, KSigaction{2, 0x10000e00, 0, ~uint64_t{0}})
+           .ret(0)
+           .d,
+       "rt_sigaction(SIGUSR2, {sa_handler=0x2, sa_mask=~[], sa_flags=SA_RESTART|0xe00}, NULL, 8) = "
+       "0"},
+      {"two unknown bits",
+       Call(Sys::rt_sigaction, {SIGUSR2, kA, 0, 8})
+           .mem(1, KSigaction{2, 0x120, 0, ~uint64_t{0}})
+           .ret(0)
+           .d,
+       "rt_sigaction(SIGUSR2, {sa_handler=0x2, sa_mask=~[], sa_flags=0x120 /* SA_??? */}, NULL, 8) "
+       "= 0"},
+      {"64-bit flags",
+       Call(Sys::rt_sigaction, {SIGUSR2, kA, 0, 8})
+           .mem(1, KSigaction{2, 0xffffffff04000000, 0x401000, ~uint64_t{0}})
+           .ret(0)
+           .d,
+       "rt_sigaction(SIGUSR2, {sa_handler=0x2, sa_mask=~[], "
+       "sa_flags=SA_RESTORER|0xffffffff00000000, sa_restorer=0x401000}, NULL, 8) = 0"},
+      {"resethand",
+       Call(Sys::rt_sigaction, {SIGUSR2, kA, 0, 8})
+           .mem(1, KSigaction{2, 0x80000000, 0, ~uint64_t{0}})
+           .ret(0)
+           .d,
+       "rt_sigaction(SIGUSR2, {sa_handler=0x2, sa_mask=~[], sa_flags=SA_RESETHAND}, NULL, 8) = 0"},
+      {"SIGKILL fails: oact as address",
+       Call(Sys::rt_sigaction, {SIGKILL, kA, kB, 8})
+           .mem(1, KSigaction{2, 0x40, 0, ~uint64_t{0}})
+           .ret(-EINVAL)
+           .d,
+       "rt_sigaction(SIGKILL, {sa_handler=0x2, sa_mask=~[], sa_flags=0x40 /* SA_??? */}, "
+       "0x7ffdb6a5f4f8, 8) = -1 EINVAL (Invalid argument)"},
+      {"size 16 still decodes act",
+       Call(Sys::rt_sigaction, {SIGUSR1, kA, kB, 16})
+           .mem(1, KSigaction{2, 0x40, 0, ~uint64_t{0}})
+           .ret(-EINVAL)
+           .d,
+       "rt_sigaction(SIGUSR1, {sa_handler=0x2, sa_mask=~[], sa_flags=0x40 /* SA_??? */}, "
+       "0x7ffdb6a5f4f8, 16) = -1 EINVAL (Invalid argument)"},
+      {"act unreadable",
+       Call(Sys::rt_sigaction, {SIGUSR1, kBad, kB, 8}).unreadable(1).ret(-EFAULT).d,
+       "rt_sigaction(SIGUSR1, 0x7f21dda89000, 0x7ffdb6a5f4f8, 8) = -1 EFAULT (Bad address)"},
+      {"oact fault", Call(Sys::rt_sigaction, {SIGUSR1, 0, kBad, 8}).ret(-EFAULT).d,
+       "rt_sigaction(SIGUSR1, NULL, 0x7f21dda89000, 8) = -1 EFAULT (Bad address)"},
+      {"sig 0", Call(Sys::rt_sigaction, {0, 0, 0, 8}).ret(-EINVAL).d,
+       "rt_sigaction(0, NULL, NULL, 8) = -1 EINVAL (Invalid argument)"},
+      {"sig 65", Call(Sys::rt_sigaction, {65, 0, 0, 8}).ret(-EINVAL).d,
+       "rt_sigaction(65, NULL, NULL, 8) = -1 EINVAL (Invalid argument)"},
+      {"RT", Call(Sys::rt_sigaction, {40, 0, kB, 8}).mem(2, dfl).ret(0).d,
+       "rt_sigaction(SIGRT_8, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0"},
+  });
+}
+
+TEST(DecodeCallText, Sigaltstack) {
+  const uint64_t sp = 0x55614def6060;
+  check({
+      {"query", Call(Sys::sigaltstack, {0, kB}).mem(1, KStack{0, SS_DISABLE, 0, 0}).ret(0).d,
+       "sigaltstack(NULL, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}) = 0"},
+      {"set",
+       Call(Sys::sigaltstack, {kA, kB})
+           .mem(0, KStack{sp, 0, 0, 65536})
+           .mem(1, KStack{0, SS_DISABLE, 0, 0})
+           .ret(0)
+           .d,
+       "sigaltstack({ss_sp=0x55614def6060, ss_flags=0, ss_size=65536}, {ss_sp=NULL, "
+       "ss_flags=SS_DISABLE, ss_size=0}) = 0"},
+      {"disable",
+       Call(Sys::sigaltstack, {kA, kB})
+           .mem(0, KStack{sp, SS_DISABLE, 0, 65536})
+           .mem(1, KStack{sp, 0, 0, 65536})
+           .ret(0)
+           .d,
+       "sigaltstack({ss_sp=0x55614def6060, ss_flags=SS_DISABLE, ss_size=65536}, "
+       "{ss_sp=0x55614def6060, ss_flags=0, ss_size=65536}) = 0"},
+      {"onstack",
+       Call(Sys::sigaltstack, {kA, 0}).mem(0, KStack{0, SS_ONSTACK, 0, 0}).ret(-ENOMEM).d,
+       "sigaltstack({ss_sp=NULL, ss_flags=SS_ONSTACK, ss_size=0}, NULL) = -1 ENOMEM (Cannot "
+       "allocate memory)"},
+      {"autodisarm",
+       Call(Sys::sigaltstack, {kA, 0})
+           .mem(0, KStack{0, static_cast<int32_t>(0x80000000), 0, 100})
+           .ret(-ENOMEM)
+           .d,
+       "sigaltstack({ss_sp=NULL, ss_flags=SS_AUTODISARM, ss_size=100}, NULL) = -1 ENOMEM (Cannot "
+       "allocate memory)"},
+      {"unknown", Call(Sys::sigaltstack, {kA, 0}).mem(0, KStack{0, 0x10, 0, 100}).ret(-EINVAL).d,
+       "sigaltstack({ss_sp=NULL, ss_flags=0x10 /* SS_??? */, ss_size=100}, NULL) = -1 EINVAL "
+       "(Invalid argument)"},
+      {"mixed", Call(Sys::sigaltstack, {kA, 0}).mem(0, KStack{0, 0x12, 0, 100}).ret(-EINVAL).d,
+       "sigaltstack({ss_sp=NULL, ss_flags=SS_DISABLE|0x10, ss_size=100}, NULL) = -1 EINVAL "
+       "(Invalid argument)"},
+      {"two known",
+       Call(Sys::sigaltstack, {kA, 0})
+           .mem(0, KStack{0, static_cast<int32_t>(0x80000001), 0, 100})
+           .ret(-ENOMEM)
+           .d,
+       "sigaltstack({ss_sp=NULL, ss_flags=SS_ONSTACK|SS_AUTODISARM, ss_size=100}, NULL) = -1 "
+       "ENOMEM (Cannot allocate memory)"},
+      {"all bits, padding ignored",
+       Call(Sys::sigaltstack, {kA, 0}).mem(0, KStack{0, -1, 7, 100}).ret(-EINVAL).d,
+       "sigaltstack({ss_sp=NULL, ss_flags=SS_ONSTACK|SS_DISABLE|SS_AUTODISARM|0x7ffffffc, "
+       "ss_size=100}, NULL) = -1 EINVAL (Invalid argument)"},
+      {"faults", Call(Sys::sigaltstack, {kBad, kBad}).unreadable(0).ret(-EFAULT).d,
+       "sigaltstack(0x7f21dda89000, 0x7f21dda89000) = -1 EFAULT (Bad address)"},
+      {"old fault", Call(Sys::sigaltstack, {0, kBad}).ret(-EFAULT).d,
+       "sigaltstack(NULL, 0x7f21dda89000) = -1 EFAULT (Bad address)"},
+      {"NULLs", Call(Sys::sigaltstack, {0, 0}).ret(0).d, "sigaltstack(NULL, NULL) = 0"},
+  });
+}
+
+TEST(DecodeCallText, Signalfd) {
+  const uint64_t usr1 = set_of({SIGUSR1});
+  check({
+      {"signalfd4", Call(Sys::signalfd4, {~uint64_t{0}, kA, 8, 0x80800}).mem(1, usr1).ret(3).d,
+       "signalfd4(-1, [USR1], 8, SFD_CLOEXEC|SFD_NONBLOCK) = 3"},
+      {"no flags", Call(Sys::signalfd4, {3, kA, 8, 0}).mem(1, usr1).ret(3).d,
+       "signalfd4(3, [USR1], 8, 0) = 3"},
+      {"unknown flag", Call(Sys::signalfd4, {3, kA, 8, 1}).mem(1, usr1).ret(-EINVAL).d,
+       "signalfd4(3, [USR1], 8, 0x1 /* SFD_??? */) = -1 EINVAL (Invalid argument)"},
+      {"mixed flags", Call(Sys::signalfd4, {3, kA, 8, 0x80001}).mem(1, usr1).ret(-EINVAL).d,
+       "signalfd4(3, [USR1], 8, SFD_CLOEXEC|0x1) = -1 EINVAL (Invalid argument)"},
+      {"high bits", Call(Sys::signalfd4, {0x1ffffffff, kA, 8, 0x100080000}).mem(1, usr1).ret(4).d,
+       "signalfd4(-1, [USR1], 8, SFD_CLOEXEC) = 4"},
+      {"size 4", Call(Sys::signalfd4, {~uint64_t{0}, kB, 4, 0}).mem(1, usr1, 4).ret(-EINVAL).d,
+       "signalfd4(-1, 0x7ffdb6a5f4f8, 4, 0) = -1 EINVAL (Invalid argument)"},
+      {"fault", Call(Sys::signalfd4, {~uint64_t{0}, kBad, 8, 0}).unreadable(1).ret(-EFAULT).d,
+       "signalfd4(-1, 0x7f21dda89000, 8, 0) = -1 EFAULT (Bad address)"},
+      {"NULL", Call(Sys::signalfd4, {~uint64_t{0}, 0, 8, 0}).ret(-EFAULT).d,
+       "signalfd4(-1, NULL, 8, 0) = -1 EFAULT (Bad address)"},
+      {"signalfd", Call(Sys::signalfd, {~uint64_t{0}, kA, 8}).mem(1, usr1).ret(5).d,
+       "signalfd(-1, [USR1], 8) = 5"},
+      {"signalfd EBADF", Call(Sys::signalfd, {200, kA, 8}).mem(1, usr1).ret(-EBADF).d,
+       "signalfd(200, [USR1], 8) = -1 EBADF (Bad file descriptor)"},
+  });
+}
+
+TEST(DecodeCallText, WaitFamily) {
+  const uint64_t usr1 = set_of({SIGUSR1});
+  const uint64_t info_addr = 0x7fff76ba39d0;
+  siginfo_t user = info(SIGUSR1, SI_USER);
+  user.si_pid = 5299;
+  siginfo_t queued = info(SIGUSR1, SI_QUEUE);
+  queued.si_pid = 5299;
+  queued.si_value.sival_int = 42;
+  check({
+      {"timeout",
+       Call(Sys::rt_sigtimedwait, {kA, info_addr, kB, 8})
+           .mem(0, usr1)
+           .mem(2, KTimespec{0, 1000})
+           .ret(-EAGAIN)
+           .d,
+       "rt_sigtimedwait([USR1], 0x7fff76ba39d0, {tv_sec=0, tv_nsec=1000}, 8) = -1 EAGAIN (Resource "
+       "temporarily unavailable)"},
+      {"NULL info",
+       Call(Sys::rt_sigtimedwait, {kA, 0, kB, 8})
+           .mem(0, usr1)
+           .mem(2, KTimespec{0, 1000})
+           .ret(-EAGAIN)
+           .d,
+       "rt_sigtimedwait([USR1], NULL, {tv_sec=0, tv_nsec=1000}, 8) = -1 EAGAIN (Resource "
+       "temporarily unavailable)"},
+      {"negative sec",
+       Call(Sys::rt_sigtimedwait, {kA, info_addr, kB, 8})
+           .mem(0, usr1)
+           .mem(2, KTimespec{-1, 5})
+           .ret(-EINVAL)
+           .d,
+       "rt_sigtimedwait([USR1], 0x7fff76ba39d0, {tv_sec=-1, tv_nsec=5}, 8) = -1 EINVAL (Invalid "
+       "argument)"},
+      {"big nsec",
+       Call(Sys::rt_sigtimedwait, {kA, info_addr, kB, 8})
+           .mem(0, usr1)
+           .mem(2, KTimespec{0, 1000000000})
+           .ret(-EINVAL)
+           .d,
+       "rt_sigtimedwait([USR1], 0x7fff76ba39d0, {tv_sec=0, tv_nsec=1000000000}, 8) = -1 EINVAL "
+       "(Invalid argument)"},
+      {"negative nsec",
+       Call(Sys::rt_sigtimedwait, {kA, 0, kB, 8})
+           .mem(0, usr1)
+           .mem(2, KTimespec{0, -1})
+           .ret(-EINVAL)
+           .d,
+       "rt_sigtimedwait([USR1], NULL, {tv_sec=0, tv_nsec=18446744073709551615}, 8) = -1 EINVAL "
+       "(Invalid argument)"},
+      {"timeout fault",
+       Call(Sys::rt_sigtimedwait, {kA, 0, kBad, 8}).mem(0, usr1).unreadable(2).ret(-EFAULT).d,
+       "rt_sigtimedwait([USR1], NULL, 0x7f21dda89000, 8) = -1 EFAULT (Bad address)"},
+      {"size 7",
+       Call(Sys::rt_sigtimedwait, {kA, 0, kB, 7})
+           .mem(0, usr1, 7)
+           .mem(2, KTimespec{0, -1})
+           .ret(-EINVAL)
+           .d,
+       "rt_sigtimedwait(0x7ffdb6a5f500, NULL, {tv_sec=0, tv_nsec=18446744073709551615}, 7) = -1 "
+       "EINVAL (Invalid argument)"},
+      {"got USR1",
+       Call(Sys::rt_sigtimedwait, {kA, info_addr, kB, 8})
+           .mem(0, usr1)
+           .mem(1, user)
+           .mem(2, KTimespec{1, 0})
+           .ret(10)
+           .d,
+       "rt_sigtimedwait([USR1], {si_signo=SIGUSR1, si_code=SI_USER, si_pid=5299, si_uid=0}, "
+       "{tv_sec=1, tv_nsec=0}, 8) = 10 (SIGUSR1)"},
+      {"no info", Call(Sys::rt_sigtimedwait, {kA, 0, 0, 8}).mem(0, usr1).ret(10).d,
+       "rt_sigtimedwait([USR1], NULL, NULL, 8) = 10 (SIGUSR1)"},
+      {"queued",
+       Call(Sys::rt_sigtimedwait, {kA, info_addr, 0, 8}).mem(0, usr1).mem(1, queued).ret(10).d,
+       "rt_sigtimedwait([USR1], {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=5299, si_uid=0, "
+       "si_int=42, si_ptr=0x2a}, NULL, 8) = 10 (SIGUSR1)"},
+      {"RT result", Call(Sys::rt_sigtimedwait, {kA, 0, 0, 8}).mem(0, set_of({34})).ret(34).d,
+       "rt_sigtimedwait([RT_2], NULL, NULL, 8) = 34 (SIGRT_2)"},
+      {"still waiting", Call(Sys::rt_sigtimedwait, {kA, info_addr, 0, 8}).mem(0, usr1).d,
+       "rt_sigtimedwait([USR1], 0x7fff76ba39d0, NULL, 8) = ?"},
+      {"sigsuspend", Call(Sys::rt_sigsuspend, {kA, 8}).mem(0, set_of({SIGINT})).ret(-514).d,
+       "rt_sigsuspend([INT], 8) = ? ERESTARTNOHAND (To be restarted if no handler)"},
+      {"sigsuspend size 4",
+       Call(Sys::rt_sigsuspend, {kA, 4}).mem(0, ~uint64_t{0}, 4).ret(-EINVAL).d,
+       "rt_sigsuspend(0x7ffdb6a5f500, 4) = -1 EINVAL (Invalid argument)"},
+      {"sigsuspend fault", Call(Sys::rt_sigsuspend, {kBad, 8}).unreadable(0).ret(-EFAULT).d,
+       "rt_sigsuspend(0x7f21dda89000, 8) = -1 EFAULT (Bad address)"},
+      {"sigsuspend NULL", Call(Sys::rt_sigsuspend, {0, 8}).ret(-EFAULT).d,
+       "rt_sigsuspend(NULL, 8) = -1 EFAULT (Bad address)"},
+      {"pause", Call(Sys::pause, {}).ret(-514).d,
+       "pause() = ? ERESTARTNOHAND (To be restarted if no handler)"},
+      {"sigreturn", Call(Sys::rt_sigreturn, {kA}).mem(0, uint64_t{0}).ret(-EINTR).d,
+       "rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)"},
+  });
+}
+
+// Results strace prints specially: kernel-internal errnos and numbers glibc has no name for
+// (forced with a SECCOMP_RET_ERRNO filter on kill).
+TEST(DecodeCallText, ErrorResults) {
+  struct R {
+    int err;
+    const char* text;
+  };
+  const R results[] = {
+      {1, "-1 EPERM (Operation not permitted)"},
+      {133, "-1 EHWPOISON (Memory page has hardware error)"},
+      {134, "-1 (errno 134)"},
+      {41, "-1 (errno 41)"},
+      {511, "-1 (errno 511)"},
+      {512, "? ERESTARTSYS (To be restarted if SA_RESTART is set)"},
+      {513, "? ERESTARTNOINTR (To be restarted)"},
+      {514, "? ERESTARTNOHAND (To be restarted if no handler)"},
+      {515, "-1 ENOIOCTLCMD (Unknown error 515)"},
+      {516, "? ERESTART_RESTARTBLOCK (Interrupted by signal)"},
+      {517, "-1 EPROBE_DEFER (Unknown error 517)"},
+      {518, "-1 EOPENSTALE (Unknown error 518)"},
+      {519, "-1 (errno 519)"},
+      {520, "-1 (errno 520)"},
+      {521, "-1 EBADHANDLE (Unknown error 521)"},
+      {524, "-1 ENOTSUPP (Unknown error 524)"},
+      {530, "-1 ERECALLCONFLICT (Unknown error 530)"},
+      {531, "-1 (errno 531)"},
+      {4095, "-1 (errno 4095)"},
+  };
+  for (const R& r : results) {
+    SCOPED_TRACE(r.err);
+    EXPECT_EQ(line(Call(Sys::kill, {999999, 0}).ret(-r.err).d),
+              std::string("kill(999999, 0) = ") + r.text);
+  }
+  // Outside -4095..-1 a negative return is a value, not an error.
+  EXPECT_EQ(line(Call(Sys::kill, {1, 0}).ret(-4096).d), "kill(1, 0) = -4096");
+}
+
+}  // namespace
+}  // namespace sigvisor
