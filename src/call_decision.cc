@@ -10,11 +10,13 @@ constexpr std::string_view kProtectRule = "protect-supervisor";
 }  // namespace
 
 Decision decide_call(const CallContext& ctx, const Supervision& sv) {
-  if (ctx.target != nullptr &&
-      (ctx.target->scope == Scope::supervisor || ctx.target->scope == Scope::all)) {
-    return Decision{Action::deny, EPERM, kProtectRule, false};
-  }
   Decision d = sv.policy.decide(ctx);
+  // The policy's own refusal keeps its rule name; only what it would let through to the
+  // supervisor (or to everyone, the supervisor included) is refused by the built-in rule.
+  if (!is_refusal(d.action) && ctx.target != nullptr &&
+      (ctx.target->scope == Scope::supervisor || ctx.target->scope == Scope::all)) {
+    return Decision{Action::deny, EPERM, kProtectRule, d.racy};
+  }
   if (is_refusal(d.action) && d.err == 0) d.err = EPERM;
   // Refusing a signal to a pid that does not exist answers what the kernel would have:
   // ESRCH. EPERM would tell `kill -0 PID` loops that the process is alive, forever.
@@ -37,6 +39,10 @@ void record_call(SyscallEvent&& ev, const Decision& d, Supervision& sv) {
   if (!refused && ev.target && ev.target->pid > 0 && signal_of(call) == SIGKILL) {
     // SIGKILL has no delivery stop: remember the sender so the victim's death names it.
     if (auto caller = sv.table.find(ev.caller.tid)) sv.table.note_sigkill(*ev.target, *caller);
+  }
+  if (!refused && spec(call.sys).family == Family::send) {
+    // A caller-written siginfo: its delivery stop will compare the claim with this caller.
+    if (auto claim = claim_of(ev)) sv.claims.add(*claim);
   }
   if (!sv.printed.test(static_cast<std::size_t>(call.sys)) && !refused) return;
   ev.action = d.action;

@@ -12,8 +12,9 @@ inline bool is_refusal(Action a) {
   return a == Action::deny || a == Action::kill || a == Action::abort;
 }
 
-// Signals to the supervisor itself, and kill(-1) which would reach it, are refused
-// with EPERM whatever the policy says (rule "protect-supervisor").
+// The policy decides; signals to the supervisor itself, and kill(-1) which would reach
+// it, are refused with EPERM whatever the policy says (built-in rule
+// "protect-supervisor" when the policy would have let them through).
 Decision decide_call(const CallContext& ctx, const Supervision& sv);
 
 // Counters, SIGKILL bookkeeping, and the event (when -e trace selects it or it was

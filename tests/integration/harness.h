@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -51,5 +52,17 @@ class SigvisorTest : public ::testing::Test {
     if (auto why = missing_kernel_feature(); !why.empty()) GTEST_SKIP() << why;
   }
 };
+
+}  // namespace sigvisor::test
+
+namespace sigvisor::test {
+
+// Parses a JSON Lines event file written by `sigvisor --json FILE` (for runs that start
+// sigvisor from a shell, where run_sigvisor does not fit).
+std::vector<nlohmann::json> read_events(const std::string& path);
+// A fresh path in /tmp for such a file.
+std::string temp_path(const std::string& stem);
+// True while `pid` exists (and is not a zombie).
+bool alive(pid_t pid);
 
 }  // namespace sigvisor::test

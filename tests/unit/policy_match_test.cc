@@ -1,7 +1,9 @@
 // Policy matching: each match key, each action, first-match precedence, the default,
 // delivery rules, the racy flag and fail-closed reading of memory, on hand-built CallData.
 #include <gtest/gtest.h>
+
 #include <linux/audit.h>
+#include "case_name.h"
 
 #include <cerrno>
 #include <csignal>
@@ -320,7 +322,8 @@ const MatchCase kMatch[] = {
      procmask_(SIG_BLOCK, sigbit(SIGTERM)), L, "a", 0, false},
 };
 
-INSTANTIATE_TEST_SUITE_P(Keys, PolicyMatch, ::testing::ValuesIn(kMatch));
+INSTANTIATE_TEST_SUITE_P(Keys, PolicyMatch, ::testing::ValuesIn(kMatch),
+                         sigvisor::test::CaseName());
 
 TEST(PolicyMatch, NoCallDataGetsTheDefault) {
   Policy p = load(R"({"name": "p", "default": "deny", "rules": [
@@ -414,7 +417,8 @@ const DeliveryCase kDelivery[] = {
      A, ""},
 };
 
-INSTANTIATE_TEST_SUITE_P(Rules, PolicyDelivery, ::testing::ValuesIn(kDelivery));
+INSTANTIATE_TEST_SUITE_P(Rules, PolicyDelivery, ::testing::ValuesIn(kDelivery),
+                         sigvisor::test::CaseName());
 
 TEST(PolicyDelivery, DeliveryRulesDoNotApplyToSyscalls) {
   Policy p = load(R"({"name": "p", "default": "allow", "rules": [

@@ -1,7 +1,9 @@
 // Policy loading: every validation error as the exact one-line message users see, the
 // forms of every match key that must load, the hash, and reading files.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include "case_name.h"
 
 #include <cstdio>
 #include <fstream>
@@ -277,7 +279,7 @@ const BadCase kBad[] = {
      "through calls that the default (deny) would stop; use deny or match on registers only"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Errors, PolicyBad, ::testing::ValuesIn(kBad));
+INSTANTIATE_TEST_SUITE_P(Errors, PolicyBad, ::testing::ValuesIn(kBad), sigvisor::test::CaseName());
 
 struct GoodCase {
   const char* what;
@@ -340,7 +342,8 @@ const GoodCase kGood[] = {
        "rules": [{"name": "r\u00e8gle", "match": {}, "action": "log"}]})"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Accepted, PolicyGood, ::testing::ValuesIn(kGood));
+INSTANTIATE_TEST_SUITE_P(Accepted, PolicyGood, ::testing::ValuesIn(kGood),
+                         sigvisor::test::CaseName());
 
 TEST(PolicyHash, Sha256KnownVectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
