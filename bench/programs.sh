@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# bench/programs.sh — whole programs natively, under sigvisor and under strace
+# (-f --seccomp-bpf -e trace=%signal), interleaved within each round; then event
+# throughput (100k events to a JSON file, checked gapless by seq) and the supervisor's
+# memory with 1000 traced processes.
+#
+# Usage: bench/programs.sh BUILD_DIR [ROUNDS=5]
+# Needs: stress-ng, make, python3 (medians). Workloads whose tool is missing are skipped
+# with a message.
+set -u
+BUILD_DIR=$(cd "${1:?usage: $0 BUILD_DIR [ROUNDS]}" && pwd)
+ROUNDS=${2:-5}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SIGVISOR=$BUILD_DIR/sigvisor
+BIN=$BUILD_DIR/bench
+mkdir -p "$BIN"
+for src in "$HERE"/*.c; do gcc -O2 -std=gnu11 -Wall -Wextra -o "$BIN/$(basename "$src" .c)" "$src" || exit 2; done
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# A Makefile of many tiny recipes: each runs a shell (fork, exec, rt_sig* in libc).
+mk=$WORK/make
+mkdir -p "$mk"
+{
+  printf 'N := $(shell seq 1 200)\nall: $(addprefix t,$(N))\n'
+  printf 't%%:\n\t@true $@\n'
+} > "$mk/Makefile"
+
+declare -A CMD
+CMD[stress-sigq]="stress-ng --quiet --sigq 1 --sigq-ops 20000"
+CMD[stress-kill]="stress-ng --quiet --kill 1 --kill-ops 3000"
+CMD[stress-sigpending]="stress-ng --quiet --sigpending 1 --sigpending-ops 20000"
+CMD[make-200]="make -s -j2 -C $mk"
+CMD[shell-300]="sh -c 'i=0; while [ \$i -lt 300 ]; do /bin/true; i=\$((i+1)); done'"
+CMD[nosig-getppid]="$BIN/loop getppid 2000000"
+ORDER="stress-sigq stress-kill stress-sigpending make-200 shell-300 nosig-getppid"
+command -v stress-ng >/dev/null || { echo "stress-ng not installed: skipping its workloads"; ORDER=${ORDER//stress-sigq/}; ORDER=${ORDER//stress-kill/}; ORDER=${ORDER//stress-sigpending/}; }
+
+now() { date +%s.%N; }
+timeit() {  # prints wall seconds of "$@" (a shell command string)
+  local t0 t1
+  t0=$(now)
+  bash -c "$1" >/dev/null 2>&1 || echo "FAILED: $1" >&2
+  t1=$(now)
+  echo "$t1 - $t0" | bc -l
+}
+results=$WORK/results
+for ((r = 1; r <= ROUNDS; r++)); do
+  for w in $ORDER; do
+    echo "$w native $(timeit "${CMD[$w]}")" >>"$results"
+    echo "$w sigvisor $(timeit "$SIGVISOR -o /dev/null -- ${CMD[$w]}")" >>"$results"
+    echo "$w strace $(timeit "strace -f --seccomp-bpf -e trace=%signal -o /dev/null ${CMD[$w]}")" >>"$results"
+  done
+  echo "round $r/$ROUNDS done" >&2
+done
+python3 - "$results" <<'PY'
+import sys, statistics, collections
+d = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    w, runner, t = line.split()
+    d[(w, runner)].append(float(t))
+ws = []
+for (w, _) in d:
+    if w not in ws: ws.append(w)
+print("median wall seconds")
+print(f"{'workload':20} {'native':>9} {'sigvisor':>9} {'strace':>9} {'sv/native':>10} {'sv/strace':>10}")
+for w in ws:
+    n, s, t = (statistics.median(d[(w, k)]) for k in ("native", "sigvisor", "strace"))
+    print(f"{w:20} {n:9.3f} {s:9.3f} {t:9.3f} {s/n:9.2f}x {s/t:9.2f}x")
+PY
+
+echo
+echo "== event throughput: 100000 kill(getpid(),0) written as JSON"
+t0=$(now)
+"$SIGVISOR" -o /dev/null --json "$WORK/events.jsonl" -- "$BIN/loop" kill 100000 >/dev/null
+t1=$(now)
+python3 - "$WORK/events.jsonl" "$(echo "$t1 - $t0" | bc -l)" <<'PY'
+import sys, json
+seqs, kills = [], 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    seqs.append(e["seq"])
+    kills += e.get("syscall") == "kill"
+gapless = seqs == list(range(len(seqs)))
+secs = float(sys.argv[2])
+print(f"events {len(seqs)}, kill events {kills} (want 100000), seq gapless: {gapless}, "
+      f"{len(seqs)/secs:.0f} events/s over {secs:.2f} s")
+PY
+
+echo
+echo "== supervisor memory with 1000 traced processes"
+"$SIGVISOR" -o /dev/null -- "$BIN/fork_many" 1000 "$WORK/ready" &
+sv=$!
+for _ in $(seq 1 600); do [ -f "$WORK/ready" ] && break; sleep 0.1; done
+grep -E 'VmRSS|VmHWM' "/proc/$sv/status" | tr -s ' \t' ' ' | sed 's/^/sigvisor /'
+target=$(pgrep -P "$sv" | head -1)
+kill -TERM "$target"
+wait "$sv"
