@@ -1,0 +1,17 @@
+// Escape attempt through the other ABI for a non-send signal call: rt_sigaction(SIGTERM,
+// NULL, NULL, 8) by i386 `int $0x80` (eax=174) from an x86_64 process. sigvisor does not
+// decode i386 layouts, so its filter kills the process (SIGSYS) instead of letting the call
+// run unseen. Prints the result if it ever returns.
+#include <stdio.h>
+
+int main(void) {
+  long r = 174;  // __NR_rt_sigaction on i386
+#if defined(__x86_64__)
+  __asm__ volatile("int $0x80"
+                   : "+a"(r)
+                   : "b"(15), "c"(0), "d"(0), "S"(8)
+                   : "memory", "r8", "r9", "r10", "r11");
+#endif
+  printf("int80 rt_sigaction(SIGTERM, NULL, NULL, 8) = %ld\n", r);
+  return 0;
+}
