@@ -29,13 +29,20 @@ struct CallData {
   std::optional<int64_t> retval;
 };
 
-// The signal a call sends, sets a handler for, etc. (its Arg::sig argument); -1 if none.
+// The signal a call sends, sets a handler for, etc. (its Arg::sig argument, after the
+// command of an indirect call: F_SETSIG's, TIOCSIG's, PR_SET_PDEATHSIG's); -1 if none.
 inline int signal_of(const CallData& c) {
   const SyscallSpec& s = spec(c.sys);
   for (int i = 0; i < s.nargs; ++i) {
-    if (s.args[i] == Arg::sig) return static_cast<int>(c.regs[i]);
+    if (arg_kind(s, c.regs, i) == Arg::sig) return static_cast<int>(c.regs[i]);
   }
   return -1;
+}
+
+// Whether the call's target is read from tracee memory (F_SETOWN_EX, FIOSETOWN): racy.
+inline bool target_in_memory(const CallData& c) {
+  const IndirectCommand* cmd = indirect_command(c.sys, c.regs);
+  return cmd != nullptr && is_in_pointer(cmd->arg);
 }
 
 }  // namespace sigvisor

@@ -45,6 +45,7 @@ void record_call(SyscallEvent&& ev, const Decision& d, Supervision& sv) {
     if (auto claim = claim_of(ev)) sv.claims.add(*claim);
   }
   if (!sv.printed.test(static_cast<std::size_t>(call.sys)) && !refused) return;
+  if (!sv.policy.records(d)) return;  // "record": "denied" keeps only what was not allowed
   ev.action = d.action;
   ev.rule = d.rule;
   ev.racy = d.racy;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -43,7 +44,12 @@ struct SignalEvent {
   std::optional<ProcRef> sender;  // known sender (si_pid for kernel-filled codes)
   bool sender_known = false;      // the sender's name came from our table or /proc
   bool forged = false;            // si_pid/si_uid differ from the intercepted caller
-  bool suppressed = false;        // a delivery rule kept it from the task
+  // For caller-written codes (SI_QUEUE, ...): what si_pid/si_uid claimed, and whether the
+  // claim was checked against the intercepted call (false: an outside or unseen sender).
+  std::optional<std::pair<pid_t, uint32_t>> claimed;
+  bool claim_checked = false;
+  std::optional<uint32_t> sender_uid;  // the true sender's real uid, when known
+  bool suppressed = false;             // a delivery rule kept it from the task
   std::string_view rule;
 };
 

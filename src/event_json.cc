@@ -6,6 +6,7 @@
 
 #include "decode/decode.h"
 #include "signal_names.h"
+#include "syscall_arch.h"
 
 namespace sigvisor {
 namespace {
@@ -38,6 +39,10 @@ void syscall_json(const SyscallEvent& ev, json& j) {
   j["tid"] = ev.caller.tid;
   j["comm"] = nullable_comm(ev.caller.comm);
   j["syscall"] = spec(ev.call.sys).name;
+  // Only for calls made through another ABI than the native one (i386 `int 0x80`).
+  if (ev.call.arch != 0 && ev.call.arch != ArchMap::native_arch()) {
+    j["arch"] = ArchMap::arch_name(ev.call.arch);
+  }
   j["args"] = args_json(ev.call);
   j["target"] = ev.target ? target_json(*ev.target) : json(nullptr);
   j["action"] = action_name(ev.action);
@@ -69,10 +74,9 @@ void signal_json(const SignalEvent& ev, json& j) {
   j["info"] = siginfo_json(ev.info.data());
   if (ev.sender) {
     j["sender"] = {{"pid", ev.sender->pid},
-                   {"uid", nullptr},
+                   {"uid", ev.sender_uid ? json(*ev.sender_uid) : json(nullptr)},
                    {"comm", ev.sender_known ? nullable_comm(ev.sender->comm) : json(nullptr)},
                    {"scope", scope_name(ev.sender_scope)}};
-    j["sender"]["uid"] = j["info"].value("si_uid", json(nullptr));
   } else {
     j["sender"] = {{"pid", nullptr},
                    {"uid", nullptr},
@@ -80,6 +84,11 @@ void signal_json(const SignalEvent& ev, json& j) {
                    {"scope", scope_name(ev.sender_scope)}};
   }
   j["forged"] = ev.forged;
+  // Caller-written codes: what si_pid/si_uid claimed; checked against the intercepted call?
+  j["claimed"] = ev.claimed ? json{{"pid", ev.claimed->first},
+                                   {"uid", ev.claimed->second},
+                                   {"checked", ev.claim_checked}}
+                            : json(nullptr);
   j["action"] = ev.suppressed ? "suppress" : "deliver";
   j["rule"] = ev.rule.empty() ? json(nullptr) : json(std::string(ev.rule));
 }

@@ -64,6 +64,7 @@ void EventSink::write_batch(std::deque<Event>& batch, std::string& text_buf,
   text_buf.clear();
   json_buf.clear();
   for (const Event& e : batch) {
+    if (config_.observer) config_.observer(e);
     if (config_.text != nullptr) format_event_text(e, config_.style, text_buf);
     if (config_.json != nullptr) {
       json_buf += event_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,6 +22,8 @@ struct SinkConfig {
   std::FILE* text = nullptr;  // strace-style lines, or nullptr
   TextStyle style;
   std::FILE* json = nullptr;  // JSON Lines, or nullptr
+  // Called by the writer thread for every event, in seq order (e.g. the --graph builder).
+  std::function<void(const Event&)> observer;
 };
 
 class EventSink {

@@ -6,6 +6,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "decode/decode.h"
@@ -120,10 +121,16 @@ void signal_text(const Event& e, const SignalEvent& ev, const TextStyle& style, 
     out += ev.sender_known ? comm_view(ev.sender->comm) : std::string_view("unknown");
     out += "\", ";
     out += scope_name(ev.sender_scope);
+    if (ev.claimed && !ev.claim_checked) out += ", unverified";
     if (ev.forged) out += ", forged";
     out += ')';
   } else if (ev.sender_scope == Scope::kernel) {
     out += " (from kernel)";
+  } else {
+    out += " (from unknown, ";
+    out += scope_name(ev.sender_scope);
+    if (ev.forged) out += ", forged";
+    out += ')';
   }
   if (ev.suppressed) {
     out += " (SUPPRESSED by rule \"";
@@ -175,6 +182,46 @@ void quoted(std::string_view s, std::string& out) {
   out += '"';
 }
 
+// strace -c's table (strace 6.1 count.c: widths, blank zero counts, rows in the order
+// given, a total line) with one more column, `denied`, before the name. The time is what
+// sigvisor measured per call: supervisor time for notified calls, entry stop to exit
+// stop for --results calls.
+void summary_text(const SummaryEvent& ev, std::string& out) {
+  std::size_t name_width = 16;
+  double total_s = 0;
+  uint64_t calls = 0, errors = 0, denied = 0;
+  for (const auto& r : ev.rows) {
+    name_width = std::max(name_width, r.syscall.size() + 1);
+    total_s += r.seconds;
+    calls += r.calls;
+    errors += r.errors;
+    denied += r.denied;
+  }
+  char buf[192];
+  std::snprintf(buf, sizeof buf, "%6.6s %11.11s %11.11s %9.9s %9.9s %9.9s %s\n", "% time",
+                "seconds", "usecs/call", "calls", "errors", "denied", "syscall");
+  out += buf;
+  const std::string dashes = "------ ----------- ----------- --------- --------- --------- " +
+                             std::string(name_width, '-') + '\n';
+  out += dashes;
+  auto row = [&](std::string_view name, double s, uint64_t n, uint64_t err, uint64_t den) {
+    const double percent = total_s > 0 ? 100.0 * s / total_s : 0.0;
+    const auto usecs = static_cast<unsigned long long>(n > 0 ? s * 1e6 / n : 0);
+    auto count = [](uint64_t v) { return v == 0 ? std::string() : std::to_string(v); };
+    std::snprintf(buf, sizeof buf, "%6.2f %11.6f %11llu %9llu %9s %9s %.*s\n", percent, s, usecs,
+                  static_cast<unsigned long long>(n), count(err).c_str(), count(den).c_str(),
+                  static_cast<int>(name.size()), name.data());
+    out += buf;
+  };
+  for (const auto& r : ev.rows) row(r.syscall, r.seconds, r.calls, r.errors, r.denied);
+  out += dashes;
+  row("total", total_s, calls, errors, denied);
+  if (ev.lost_notifications > 0) {
+    out += "(" + std::to_string(ev.lost_notifications) +
+           " notifications lost: the caller died before sigvisor answered)\n";
+  }
+}
+
 }  // namespace
 
 void format_event_text(const Event& e, const TextStyle& style, std::string& out) {
@@ -206,19 +253,7 @@ void format_event_text(const Event& e, const TextStyle& style, std::string& out)
           }
           out += "] +++\n";
         } else if constexpr (std::is_same_v<T, SummaryEvent>) {
-          char buf[160];
-          std::snprintf(buf, sizeof buf, "%-20s %10s %10s %10s %12s\n", "syscall", "calls",
-                        "errors", "denied", "seconds");
-          out += buf;
-          out += std::string(66, '-') + '\n';
-          for (const auto& r : ev.rows) {
-            std::snprintf(buf, sizeof buf, "%-20.*s %10llu %10llu %10llu %12.6f\n",
-                          static_cast<int>(r.syscall.size()), r.syscall.data(),
-                          static_cast<unsigned long long>(r.calls),
-                          static_cast<unsigned long long>(r.errors),
-                          static_cast<unsigned long long>(r.denied), r.seconds);
-            out += buf;
-          }
+          summary_text(ev, out);
         }
       },
       e.body);

@@ -13,3 +13,13 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
+
+// Landlock (include/uapi/linux/landlock.h). Debian 12's ruleset attr has one u64; ABI 4
+// added handled_access_net and ABI 6 (Linux 6.12) the third u64 `scoped`.
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+#ifndef LANDLOCK_SCOPE_SIGNAL
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+inline constexpr int kLandlockScopeAbi = 6;  // first ABI with LANDLOCK_SCOPE_SIGNAL

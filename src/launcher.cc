@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <iterator>
+
+#include "landlock.h"
 
 namespace sigvisor {
 namespace {
@@ -23,25 +26,38 @@ struct Hello {
   int wait_killable;
 };
 
-constexpr const char* kSteps[] = {"setpgid", "PR_SET_NO_NEW_PRIVS", "seccomp", "sendmsg"};
+constexpr const char* kSteps[] = {"setpgid", "PR_SET_NO_NEW_PRIVS",   "seccomp", "sendmsg",
+                                  "setsid",  "landlock_restrict_self"};
+enum Step { kStepSetpgid, kStepNoNewPrivs, kStepSeccomp, kStepSendmsg, kStepSetsid, kStepLandlock };
 
 void write_all(int fd, const char* s) {
   (void)!::write(fd, s, std::strlen(s));
 }
 
-[[noreturn]] void child_main(const LaunchSpec& spec, int sock, char** argv) {
+// Without a terminal to share, the target gets its own session (setsid): it can then
+// neither join a process group of sigvisor's session (setpgid into sigvisor's group would
+// make kill(0, ...) reach the supervisor) nor open sigvisor's controlling terminal. With
+// a terminal on stdin it keeps the session (a new one would lose the terminal, and with it
+// job control and ^C) and only gets its own process group, as a shell job does.
+[[noreturn]] void child_main(const LaunchSpec& spec, int sock, char** argv, bool own_session) {
   Hello hello{0, 0, 0};
   int listener = -1;
+  int landlock_err = 0;
   // Restore the mask now: once the filter is in place this would be a traced call.
   sigprocmask(SIG_SETMASK, &spec.child_sigmask, nullptr);
-  if (setpgid(0, 0) != 0) {
-    hello = {errno, 0, 0};
+  if (own_session && setsid() < 0) {
+    hello = {errno, kStepSetsid, 0};
+  } else if (!own_session && setpgid(0, 0) != 0) {
+    hello = {errno, kStepSetpgid, 0};
   } else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    hello = {errno, 1, 0};
+    hello = {errno, kStepNoNewPrivs, 0};
+  } else if (spec.landlock_ruleset >= 0 &&
+             (landlock_err = enter_landlock_domain(spec.landlock_ruleset)) != 0) {
+    hello = {-landlock_err, kStepLandlock, 0};
   } else {
     InstalledFilter f = install_filter(*spec.filter);
     if (f.listener < 0) {
-      hello = {-f.listener, 2, 0};
+      hello = {-f.listener, kStepSeccomp, 0};
     } else {
       listener = f.listener;
       hello.wait_killable = f.wait_killable ? 1 : 0;
@@ -96,12 +112,13 @@ Result<Launched> launch(const LaunchSpec& spec) {
   UniqueFd ours(sv[0]);
   UniqueFd theirs(sv[1]);
   bool fg = foreground_terminal();
+  bool own_session = !isatty(STDIN_FILENO);
 
   pid_t pid = fork();
   if (pid < 0) return make_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     ours.release();
-    child_main(spec, theirs.get(), argv.data());
+    child_main(spec, theirs.get(), argv.data(), own_session);
   }
   theirs.reset();
   Launched l;
@@ -124,9 +141,10 @@ Result<Launched> launch(const LaunchSpec& spec) {
   };
   if (n != static_cast<ssize_t>(sizeof hello)) return fail("the launched child died during setup");
   if (hello.err != 0) {
-    std::string why = std::string("setting up the target: ") + kSteps[hello.step & 3] + ": " +
+    std::string why = std::string("setting up the target: ") +
+                      kSteps[static_cast<unsigned>(hello.step) % std::size(kSteps)] + ": " +
                       std::strerror(hello.err);
-    if (hello.step == 2 && hello.err == EBUSY) {
+    if (hello.step == kStepSeccomp && hello.err == EBUSY) {
       why +=
           " (a seccomp notification listener is already installed by an ancestor; "
           "sigvisor cannot run under another user-notification supervisor)";

@@ -1,8 +1,8 @@
-// Starts the target: fork → child sets up its own process group, no_new_privs and the
-// seccomp filter, hands the listener fd to the supervisor and waits for "go" (sent after
-// the supervisor has PTRACE_SEIZEd it) before execvp. Exec failures are reported by the
-// child itself (one line on stderr, exit 127 not found / 126 not executable), so they
-// reach the supervisor as an ordinary traced exit.
+// Starts the target: fork → child sets up its own session (or process group, when stdin
+// is a terminal), no_new_privs, the optional Landlock domain and the seccomp filter, hands the
+// listener fd to the supervisor and waits for "go" (sent after the supervisor has PTRACE_SEIZEd it)
+// before execvp. Exec failures are reported by the child itself (one line on stderr, exit 127 not
+// found / 126 not executable), so they reach the supervisor as an ordinary traced exit.
 #pragma once
 
 #include <sys/types.h>
@@ -20,6 +20,8 @@ struct LaunchSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH like execvp
   const BpfProgram* filter = nullptr;
   sigset_t child_sigmask{};  // signal mask the program starts with
+  // A Landlock ruleset (landlock.h) the child enters before exec, or -1 for none.
+  int landlock_ruleset = -1;
 };
 
 struct Launched {

@@ -12,14 +12,19 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <unordered_set>
 
 #include "call_decision.h"
+#include "indirect_target.h"
 #include "kernel_compat.h"
 #include "syscall_arch.h"
 #include "tracee_memory.h"
 
 namespace sigvisor {
 namespace {
+
+// After an abort, how often the tree is swept again for late-reported children.
+constexpr int kSweepIntervalMs = 10;
 
 TaskInfo caller_info(pid_t tid, Supervision& sv) {
   if (auto t = sv.table.find(tid)) return *t;
@@ -52,10 +57,7 @@ void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
   for (int i = 0; i < 6; ++i) call.regs[i] = req.data.args[i];
   const auto tid = static_cast<pid_t>(req.pid);
   read_in_pointers(tid, call);
-  pid_t pidfd_pid = -1;
-  if (call.sys == Sys::pidfd_send_signal) {
-    pidfd_pid = pidfd_target(tid, static_cast<int>(call.regs[0]));
-  }
+  const pid_t pidfd_pid = fd_target(tid, call);  // pidfd's pid, fd's owner / pty group
   if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) != 0) {
     sv.lost_notifications.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -64,8 +66,9 @@ void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
   TaskInfo caller = caller_info(tid, sv);
   const SyscallSpec& s = spec(call.sys);
   std::optional<Target> target;
-  if (s.family == Family::send) target = sv.table.resolve(call, caller, pidfd_pid);
-  std::string exe = sv.table.exe(caller.tgid);
+  if (has_target(s.family)) target = sv.table.resolve(call, caller, pidfd_pid);
+  // Only a policy with exe globs needs the path: no copy of it on the hot path otherwise.
+  std::string exe = sv.policy_uses_exe ? sv.table.exe(caller.tgid) : std::string();
   CallContext ctx{
       &call, caller.tgid, caller.tid, comm_view(caller.comm), exe, target ? &*target : nullptr};
   Decision d = decide_call(ctx, sv);
@@ -80,10 +83,13 @@ void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
   ev.target = target;
   // Recorded before the reply so that the event precedes any delivery the call causes.
   record_call(std::move(ev), d, sv);
-  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0) {
+  // kill and abort strike before the reply: the caller must never run on with the
+  // refused call's result (a shell would exit 1 on EPERM and race the SIGKILL).
+  const bool strikes = d.action == Action::kill || d.action == Action::abort;
+  if (strikes) enforce(d, caller.tgid, sv);
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 && !strikes) {
     sv.lost_notifications.fetch_add(1, std::memory_order_relaxed);  // killed meanwhile
   }
-  enforce(d, caller.tgid, sv);
   sv.counters[static_cast<std::size_t>(*sys)].nanos.fetch_add(
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 std::chrono::steady_clock::now() - started)
@@ -98,25 +104,53 @@ bool enable_sync_wakeup(int listener) {
   return ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) == 0;
 }
 
-void run_notify_loop(const NotifyLoopConfig& config, Supervision& sv) {
+NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, Supervision& sv) {
   const ArchMap arch;
-  pollfd fds[3] = {
-      {config.listener, POLLIN, 0}, {config.wake_fd, POLLIN, 0}, {config.signal_fd, POLLIN, 0}};
+  NotifyLoopEnd end;
+  std::unordered_set<pid_t> killed;
+  auto sweep = [&] {
+    for (pid_t p : sv.table.all_tgids()) {
+      if (::kill(p, SIGKILL) == 0) killed.insert(p);
+    }
+    end.killed = killed.size();
+  };
+  auto stop_tree = [&](int status) {
+    int expected = 0;
+    sv.abort_status.compare_exchange_strong(expected, status);
+    sweep();
+  };
+  // poll ignores entries whose fd is negative (no signalfd, no timer).
+  pollfd fds[4] = {{config.listener, POLLIN, 0},
+                   {config.wake_fd, POLLIN, 0},
+                   {config.signal_fd, POLLIN, 0},
+                   {config.timer_fd, POLLIN, 0}};
   for (;;) {
-    int n = poll(fds, config.signal_fd >= 0 ? 3 : 2, -1);
+    const int wait_ms = sv.abort_status.load() != 0 ? kSweepIntervalMs : -1;
+    int n = poll(fds, 4, wait_ms);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return;
+      return end;
+    }
+    if (n == 0) {
+      sweep();
+      continue;
     }
     if (fds[0].revents & POLLIN) handle_one(config.listener, sv, arch);
-    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) return;  // no task left to notify
-    if (fds[1].revents & POLLIN) return;
+    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) return end;  // no task left to notify
+    if (fds[1].revents & POLLIN) return end;
     if (fds[2].revents & POLLIN) {
       signalfd_siginfo si{};
       if (read(config.signal_fd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-        int expected = 0;
-        sv.abort_status.compare_exchange_strong(expected, 128 + static_cast<int>(si.ssi_signo));
-        sv.kill_tree();
+        if (end.fatal_signal == 0 && !end.timed_out)
+          end.fatal_signal = static_cast<int>(si.ssi_signo);
+        stop_tree(128 + static_cast<int>(si.ssi_signo));
+      }
+    }
+    if (fds[3].revents & POLLIN) {
+      uint64_t expirations = 0;
+      if (read(config.timer_fd, &expirations, sizeof expirations) > 0) {
+        if (end.fatal_signal == 0) end.timed_out = true;
+        stop_tree(kTimeoutExitStatus);
       }
     }
   }

@@ -258,6 +258,68 @@ Target ProcessTable::resolve_thread(int64_t tgid, int64_t tid, const TaskInfo& c
   return p;
 }
 
+// An owner as fcntl(2) names one (type F_OWNER_TID / _PID / _PGRP, id). No owner (id 0)
+// aims at nobody: `self`, the harmless scope. Process group 1 is init's.
+Target ProcessTable::resolve_owner(int type, int64_t id, const TaskInfo& caller) const {
+  if (id == 0) {
+    Target t;
+    t.scope = Scope::self;
+    t.exists = true;
+    return t;
+  }
+  if (type == F_OWNER_TID && id > 0) return resolve_thread(0, id, caller);
+  if (type == F_OWNER_PID && id > 0) return resolve_pid(id, caller);
+  if (type == F_OWNER_PGRP && id > 1) return resolve_pid(-id, caller);
+  Target t;
+  t.pid = type == F_OWNER_PGRP ? -id : id;
+  t.scope = type == F_OWNER_PGRP && id == 1 ? Scope::init : Scope::outside;
+  return t;
+}
+
+// Indirect routes (syscall_table.h Aim). Memory that could not be read, an fd whose owner
+// or terminal could not be found, or an unknown owner type: `outside`.
+Target ProcessTable::resolve_indirect(const CallData& call, const TaskInfo& caller,
+                                      pid_t fd_owner) const {
+  const IndirectCommand* cmd = indirect_command(call.sys, call.regs);
+  Target t;
+  if (cmd == nullptr) return t;
+  const SyscallSpec& s = spec(call.sys);
+  int arg = 0;
+  while (arg + 1 < s.nargs && s.args[arg] != Arg::by_command) ++arg;
+  const UserBuffer& mem = call.mem[static_cast<std::size_t>(arg)];
+  auto owner = [&](int64_t v) {  // F_SETOWN encoding: >0 pid, <0 -pgrp, 0 none
+    return resolve_owner(v < 0 ? F_OWNER_PGRP : F_OWNER_PID, v < 0 ? -v : v, caller);
+  };
+  switch (cmd->aim) {
+    case Aim::owner_arg:
+      if (cmd->arg == Arg::pid_ptr_in) {
+        int32_t v = 0;
+        if (!mem.read || !mem.ok || mem.size < sizeof v) return t;
+        std::memcpy(&v, mem.bytes.data(), sizeof v);
+        return owner(v);
+      }
+      return owner(static_cast<int32_t>(call.regs[static_cast<std::size_t>(arg)]));
+    case Aim::owner_ex: {
+      int32_t ex[2] = {0, 0};  // struct f_owner_ex {int type; pid_t pid;}
+      if (!mem.read || !mem.ok || mem.size < sizeof ex) return t;
+      std::memcpy(ex, mem.bytes.data(), sizeof ex);
+      return resolve_owner(ex[0], ex[1], caller);
+    }
+    case Aim::fd_owner:
+    case Aim::fd_foreground:
+      if (fd_owner == kUnknownFdOwner) return t;
+      return owner(fd_owner);
+    case Aim::self:
+      t.pid = caller.tgid;
+      t.tid = caller.tid;
+      t.scope = Scope::self;
+      t.exists = true;
+      t.comm = caller.comm;
+      return t;
+  }
+  return t;
+}
+
 Target ProcessTable::resolve(const CallData& call, const TaskInfo& caller, pid_t pidfd_pid) const {
   const auto& r = call.regs;
   auto as_int = [](uint64_t v) { return static_cast<int64_t>(static_cast<int32_t>(v)); };
@@ -282,6 +344,11 @@ Target ProcessTable::resolve(const CallData& call, const TaskInfo& caller, pid_t
         return t;
       }
       t = resolve_pid(pidfd_pid, caller);
+      break;
+    case Sys::fcntl:
+    case Sys::ioctl:
+    case Sys::prctl:
+      t = resolve_indirect(call, caller, pidfd_pid);
       break;
     default:
       return t;

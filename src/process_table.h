@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,9 @@
 #include "scope.h"
 
 namespace sigvisor {
+
+// fd_target() could not tell what an fd names.
+inline constexpr pid_t kUnknownFdOwner = INT32_MIN;
 
 struct TaskInfo {
   pid_t tid = 0;
@@ -55,12 +59,17 @@ class ProcessTable {
   void note_sigkill(const Target& target, const TaskInfo& sender);
   std::optional<TaskInfo> sigkill_sender(pid_t tgid) const;
 
-  // Who a send-family call aims at. `pidfd_pid` is the pid a pidfd names (-1 if unknown).
+  // Who a send- or indirect-family call aims at. `pidfd_pid` is what the call's fd names
+  // (fd_target() in indirect_target.h): for pidfd_send_signal the pidfd's pid (-1 if
+  // unknown); for F_SETSIG the fd's owner and for TIOCSIG -(foreground pgrp), F_SETOWN-
+  // encoded, kUnknownFdOwner if unknown.
   Target resolve(const CallData& call, const TaskInfo& caller, pid_t pidfd_pid) const;
 
  private:
   Target resolve_pid(int64_t pid, const TaskInfo& caller) const;
   Target resolve_thread(int64_t tgid, int64_t tid, const TaskInfo& caller) const;
+  Target resolve_indirect(const CallData& call, const TaskInfo& caller, pid_t fd_owner) const;
+  Target resolve_owner(int type, int64_t id, const TaskInfo& caller) const;
   bool is_descendant_locked(pid_t tgid, pid_t ancestor_tgid) const;
   void remember_locked(pid_t tgid, const Comm& comm);
 

@@ -9,12 +9,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
+
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <unordered_map>
 
 #include "call_decision.h"
+#include "indirect_target.h"
+#include "sender_claims.h"
 #include "syscall_arch.h"
 #include "syscall_regs.h"
 #include "tracee_memory.h"
@@ -43,10 +50,63 @@ std::string read_link(pid_t pid, const char* what) {
   return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
 }
 
+// CLOCK_BOOTTIME now, in seconds: the clock /proc/<pid>/stat start times count from.
+double boottime_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// The name of a process outside the table, from one read of /proc/<pid>/stat (name and
+// start time from the same process). None when it is gone or started after `stop_time`
+// (then the pid was reused by someone who cannot have sent the signal).
+std::optional<Comm> outside_comm(pid_t pid, double stop_time) {
+  std::string stat = read_proc(pid, "stat");
+  auto open = stat.find('(');
+  auto close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
+  // Fields after the name: state(3) ... starttime(22), i.e. the 20th after ')'.
+  std::size_t pos = close + 1;
+  for (int field = 3; field < 22 && pos != std::string::npos; ++field) {
+    pos = stat.find(' ', pos + 1);
+  }
+  if (pos == std::string::npos) return std::nullopt;
+  unsigned long long ticks = std::strtoull(stat.c_str() + pos + 1, nullptr, 10);
+  const long hz = sysconf(_SC_CLK_TCK);
+  if (hz <= 0 || static_cast<double>(ticks) / static_cast<double>(hz) > stop_time) {
+    return std::nullopt;
+  }
+  return make_comm(std::string_view(stat).substr(open + 1, close - open - 1));
+}
+
+// Negative codes the kernel itself produces without a sender pid.
+bool kernel_made_code(int code) {
+  constexpr int kCodes[] = {SI_TIMER, SI_ASYNCIO, SI_SIGIO, -7 /* SI_DETHREAD */, SI_ASYNCNL};
+  for (int c : kCodes) {
+    if (c == code) return true;
+  }
+  return false;
+}
+
 // A call stopped at its seccomp entry in --results mode, waiting for its exit stop.
 struct PendingCall {
   SyscallEvent ev;
   Decision decision;
+  std::chrono::steady_clock::time_point entered;  // for -c: entry stop to exit stop
+};
+
+// Where rt_sigreturn finds the mask it restores, relative to the stack pointer at the
+// syscall (strace's arch_rt_sigframe.c + offsetof(uc.uc_sigmask)). x86_64: the handler's
+// `ret` popped pretcode, so the rt_sigframe starts at sp - 8; uc_sigmask follows
+// uc_flags, uc_link, uc_stack (24) and uc_mcontext (256): 8 + 8 + 8 + 24 + 256 - 8.
+struct SigframeMask {
+  uint32_t arch;
+  int64_t offset;
+};
+constexpr SigframeMask kSigframeMasks[] = {
+#ifdef __x86_64__
+    {AUDIT_ARCH_X86_64, 296},
+#endif
 };
 
 class PtraceLoop {
@@ -61,6 +121,9 @@ class PtraceLoop {
   void on_spawn(pid_t pid, int event);
   void on_exec(pid_t pid);
   void on_signal(pid_t pid, int sig);
+  void identify_sender(SignalEvent& ev, const siginfo_t& si, pid_t receiver, double stop_time);
+  std::optional<SenderClaim> pending_claim(pid_t receiver, int sig,
+                                           const ClaimedFields& delivered) const;
   void on_seccomp_entry(pid_t pid);
   void on_syscall_exit(pid_t pid);
   void resume(pid_t pid, int sig = 0) { ptrace(PTRACE_CONT, pid, nullptr, sig); }
@@ -145,6 +208,22 @@ void PtraceLoop::on_exec(pid_t pid) {
   sv_.record(std::move(ev));
 }
 
+// Who sent the signal a task is about to receive, as far as the kernel lets us know it:
+// - SI_USER, SI_TKILL (and SI_MESGQ with no matching call): the kernel wrote si_pid, so the
+//   pid is exact. A sandbox pid (live, or exited and remembered) is named from our table.
+//   Any other pid is outside: its name is read from /proc now, at the stop, and rejected
+//   ("unknown") when the process holding that pid started after this stop — the sender
+//   has exited and its pid was reused. A reuse between the send and this stop cannot be
+//   seen (the kernel keeps no queue time we could read): then the name is a best effort
+//   while the pid stays exact.
+// - other codes < 0 (SI_QUEUE, ...): si_pid/si_uid were written by the caller, a claim.
+//   A matching intercepted call (SenderClaims, or a --results call waiting at its exit
+//   stop) names the true sender and decides `forged`. Every such call from the sandbox is
+//   intercepted, so with no match the sender is outside and unverified: it is reported as
+//   the claimed pid, narrowed to scope outside; claiming a sandbox process is then a lie
+//   (forged) unless claims were evicted. Kernel-made codes (SI_TIMER, SI_ASYNCIO, SI_SIGIO,
+//   SI_DETHREAD, SI_ASYNCNL) with no match come from the kernel.
+// - positive codes and SI_KERNEL: the kernel.
 void PtraceLoop::on_signal(pid_t pid, int sig) {
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
@@ -152,40 +231,87 @@ void PtraceLoop::on_signal(pid_t pid, int sig) {
     resume(pid, sig);
     return;
   }
+  const double stop_time = boottime_now();
   TaskInfo task = known(pid);
   SignalEvent ev;
   ev.task = ref(task);
   std::memcpy(ev.info.data(), &si, sizeof si < ev.info.size() ? sizeof si : ev.info.size());
   ev.sig = sig;
   ev.code = si.si_code;
-  // si_pid is filled by the kernel for SI_USER and SI_TKILL, written by the caller for
-  // other negative codes (SI_QUEUE, ...); positive codes and SI_KERNEL come from the kernel.
-  if (si.si_code <= 0 && si.si_pid > 0) {
-    pid_t sender = si.si_pid;
-    ProcRef s{sender, sender, {}};
-    if (auto c = sv_.table.remembered_comm(sender)) {
-      s.comm = *c;
-      ev.sender_known = true;
-      ev.sender_scope = sender == task.tgid ? Scope::self : Scope::sandbox;
-    } else {
-      ev.sender_scope = Scope::outside;
-      if (sender == getpid()) ev.sender_scope = Scope::supervisor;
-      if (auto pc = read_comm_from_proc(sender)) {
-        s.comm = *pc;
-        ev.sender_known = true;
-      }
-    }
-    ev.sender = s;
-  } else {
-    ev.sender_scope = Scope::kernel;
-  }
-  std::string exe = sv_.table.exe(task.tgid);
+  identify_sender(ev, si, task.tgid, stop_time);
+  std::string exe = sv_.policy_uses_exe ? sv_.table.exe(task.tgid) : std::string();
   DeliveryContext ctx{sig, si.si_code, ev.sender_scope, task.tgid, comm_view(task.comm), exe};
   Decision d = sv_.policy.decide_delivery(ctx);
   ev.suppressed = d.action == Action::deny;
   ev.rule = d.rule;
-  sv_.record(std::move(ev));
-  resume(pid, ev.suppressed ? 0 : sig);
+  const bool suppressed = ev.suppressed;
+  if (sv_.policy.records(d)) sv_.record(std::move(ev));
+  resume(pid, suppressed ? 0 : sig);
+}
+
+void PtraceLoop::identify_sender(SignalEvent& ev, const siginfo_t& si, pid_t receiver,
+                                 double stop_time) {
+  ev.sender_scope = Scope::kernel;
+  if (caller_written_code(si.si_code)) {
+    ClaimedFields delivered = claimed_fields(ev.info.data());
+    auto claim = sv_.claims.take(receiver, ev.sig, delivered);
+    if (!claim) claim = pending_claim(receiver, ev.sig, delivered);
+    if (claim) {
+      ev.claimed = std::make_pair(delivered.pid, static_cast<uint32_t>(delivered.uid));
+      ev.claim_checked = true;
+      ev.forged = is_forged(*claim);
+      ev.sender = claim->caller;
+      ev.sender_known = true;
+      ev.sender_uid = claim->caller_uid;
+      ev.sender_scope = claim->caller.pid == receiver ? Scope::self : Scope::sandbox;
+      return;
+    }
+    if (kernel_made_code(si.si_code)) return;
+    if (si.si_code != SI_MESGQ) {
+      // An unverified claim from outside the sandbox.
+      ev.claimed = std::make_pair(delivered.pid, static_cast<uint32_t>(delivered.uid));
+      ev.sender_scope = Scope::outside;
+      if (delivered.pid > 0 && sv_.table.remembered_comm(delivered.pid) && sv_.claims.complete()) {
+        ev.forged = true;  // a sandbox process would have been intercepted
+        return;
+      }
+      if (delivered.pid <= 0) return;
+      ProcRef s{delivered.pid, delivered.pid, {}};
+      if (auto c = outside_comm(delivered.pid, stop_time)) {
+        s.comm = *c;
+        ev.sender_known = true;
+      }
+      if (delivered.pid == getpid()) ev.sender_scope = Scope::supervisor;
+      ev.sender = s;
+      return;
+    }
+  }
+  if (si.si_code > 0 || si.si_pid <= 0) return;  // the kernel (SI_KERNEL, faults, SIGCHLD…)
+  pid_t sender = si.si_pid;
+  ProcRef s{sender, sender, {}};
+  ev.sender_uid = si.si_uid;
+  if (auto c = sv_.table.remembered_comm(sender)) {
+    s.comm = *c;
+    ev.sender_known = true;
+    ev.sender_scope = sender == receiver ? Scope::self : Scope::sandbox;
+  } else {
+    ev.sender_scope = sender == getpid() ? Scope::supervisor : Scope::outside;
+    if (auto c2 = outside_comm(sender, stop_time)) {
+      s.comm = *c2;
+      ev.sender_known = true;
+    }
+  }
+  ev.sender = s;
+}
+
+std::optional<SenderClaim> PtraceLoop::pending_claim(pid_t receiver, int sig,
+                                                     const ClaimedFields& delivered) const {
+  for (const auto& [tid, p] : pending_) {
+    if (is_refusal(p.decision.action)) continue;
+    auto c = claim_of(p.ev);
+    if (c && c->receiver_tgid == receiver && c->sig == sig && c->claimed == delivered) return c;
+  }
+  return std::nullopt;
 }
 
 void PtraceLoop::on_seccomp_entry(pid_t pid) {
@@ -204,19 +330,28 @@ void PtraceLoop::on_seccomp_entry(pid_t pid) {
   call.sys = *sys;
   call.arch = info.arch;
   for (int i = 0; i < 6; ++i) call.regs[i] = info.seccomp.args[i];
+  p.entered = std::chrono::steady_clock::now();
   read_in_pointers(pid, call);
   TaskInfo caller = known(pid);
   const SyscallSpec& s = spec(call.sys);
   std::optional<Target> target;
-  if (s.family == Family::send) {
-    pid_t pidfd_pid =
-        call.sys == Sys::pidfd_send_signal ? pidfd_target(pid, static_cast<int>(call.regs[0])) : -1;
-    target = sv_.table.resolve(call, caller, pidfd_pid);
-  }
+  if (has_target(s.family)) target = sv_.table.resolve(call, caller, fd_target(pid, call));
   std::string exe = sv_.table.exe(caller.tgid);
   CallContext ctx{
       &call, caller.tgid, caller.tid, comm_view(caller.comm), exe, target ? &*target : nullptr};
-  p.decision = decide_call(ctx, sv_);
+  if (call.sys == Sys::rt_sigreturn) {
+    // Decoded, never policed (it only ends a handler): the mask it is about to restore.
+    for (const auto& f : kSigframeMasks) {
+      if (f.arch != call.arch) continue;
+      UserBuffer& b = call.mem[0];
+      b.addr = info.stack_pointer + static_cast<uint64_t>(f.offset);
+      b.size = 8;
+      b.read = true;
+      b.ok = read_tracee(pid, b.addr, b.bytes.data(), b.size);
+    }
+  } else {
+    p.decision = decide_call(ctx, sv_);
+  }
   p.ev.caller = ref(caller);
   p.ev.target = target;
   if (is_refusal(p.decision.action) && !skip_syscall(pid)) {
@@ -250,9 +385,14 @@ void PtraceLoop::on_syscall_exit(pid_t pid) {
     }
   }
   pid_t caller = p.ev.caller.pid;
+  sv_.counters[static_cast<std::size_t>(call.sys)].nanos.fetch_add(
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now() - p.entered)
+                                .count()),
+      std::memory_order_relaxed);
   record_call(std::move(p.ev), p.decision, sv_);
+  enforce(p.decision, caller, sv_);  // before the resume: a killed caller never runs on
   resume(pid);
-  enforce(p.decision, caller, sv_);
 }
 
 int PtraceLoop::run() {

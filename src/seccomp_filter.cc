@@ -39,8 +39,28 @@ int add_rule(void* ctx, uint32_t action, const char* name) {
   return seccomp_rule_add(ctx, action, nr, 0);
 }
 
+// The indirect family: only the commands in indirect_commands(), compared on the low 32
+// bits (the kernel reads an int: a command with high bits set is the same command), so
+// every other fcntl/ioctl/prctl stays in the kernel at native speed.
+int add_indirect_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
+  int nr = seccomp_syscall_resolve_name(std::string(s.name).c_str());
+  if (nr == __NR_SCMP_ERROR) return 0;
+  unsigned cmd_arg = 0;
+  while (cmd_arg + 1 < static_cast<unsigned>(s.nargs) && s.args[cmd_arg] != Arg::command) {
+    ++cmd_arg;
+  }
+  for (const IndirectCommand& c : indirect_commands()) {
+    if (c.sys != s.id) continue;
+    scmp_arg_cmp cmp{cmd_arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL, c.cmd};
+    int rc = seccomp_rule_add_array(ctx, action, nr, 1, &cmp);
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
 // One architecture's rules. `send_only` limits routing to the send family, whose
-// arguments are all registers; other families pass pointers to ABI-specific layouts.
+// arguments are all registers; other families pass pointers to ABI-specific layouts
+// (and i386 has fcntl64 beside fcntl: the indirect family is x86_64-only for now).
 Status add_rules(void* ctx, const FilterSpec& want, bool send_only) {
   for (std::size_t i = 0; i < kSysCount; ++i) {
     const SyscallSpec& s = spec(static_cast<Sys>(i));
@@ -53,7 +73,8 @@ Status add_rules(void* ctx, const FilterSpec& want, bool send_only) {
     } else {
       continue;
     }
-    int rc = add_rule(ctx, action, std::string(s.name).c_str());
+    int rc = s.family == Family::indirect ? add_indirect_rule(ctx, action, s)
+                                          : add_rule(ctx, action, std::string(s.name).c_str());
     if (rc < 0) return lib_error(std::string(s.name).c_str(), rc);
   }
   // CLONE_UNTRACED would let a child escape ptrace following.
@@ -64,6 +85,36 @@ Status add_rules(void* ctx, const FilterSpec& want, bool send_only) {
   if (clone3_nr != __NR_SCMP_ERROR) {
     rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), clone3_nr, 0);
     if (rc < 0) return lib_error("clone3 rule", rc);
+  }
+  return Ok{};
+}
+
+// The i386 signal syscalls that are not routed (they pass pointers to compat layouts we
+// do not decode) kill the caller instead of running unseen; x86_64 programs have no reason
+// to make them. Besides our table's non-send syscalls, i386 has the legacy calls below.
+// (x32 calls never get this far: the x86_64 filter's bad-architecture check kills them.)
+constexpr const char* kI386Legacy[] = {"signal",     "sigaction", "sigprocmask", "sigsuspend",
+                                       "sigpending", "sgetmask",  "ssetmask"};
+
+Status kill_unrouted_i386(void* ctx) {
+  auto kill_one = [&](const char* name) -> Status {
+    if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name) == __NR_SCMP_ERROR) return Ok{};
+    // add_rule passes libseccomp's native (or pseudo) number, translated per architecture.
+    int rc = add_rule(ctx, SCMP_ACT_KILL_PROCESS, name);
+    if (rc < 0) return lib_error(name, rc);
+    return Ok{};
+  };
+  for (std::size_t i = 0; i < kSysCount; ++i) {
+    const SyscallSpec& s = spec(static_cast<Sys>(i));
+    // send is routed; indirect (fcntl, ioctl, prctl) and other are not signal syscalls.
+    const bool signal_call = s.family == Family::mask || s.family == Family::action ||
+                             s.family == Family::wait || s.family == Family::fd ||
+                             s.family == Family::stack;
+    if (!signal_call) continue;
+    if (auto st = kill_one(std::string(s.name).c_str()); !st) return st;
+  }
+  for (const char* name : kI386Legacy) {
+    if (auto st = kill_one(name); !st) return st;
   }
   return Ok{};
 }
@@ -93,6 +144,7 @@ Result<BpfProgram> build_filter(const FilterSpec& want) {
   rc = seccomp_arch_remove(ctx32->get(), SCMP_ARCH_NATIVE);
   if (rc < 0) return lib_error("remove native architecture", rc);
   if (auto st = add_rules(ctx32->get(), want, true); !st) return st.error();
+  if (auto st = kill_unrouted_i386(ctx32->get()); !st) return st.error();
   rc = seccomp_merge(ctx->get(), ctx32->release());  // merge takes ownership on success
   if (rc < 0) return lib_error("merge i386 rules", rc);
 #endif

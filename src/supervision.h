@@ -14,6 +14,7 @@
 #include "event_sink.h"
 #include "policy/policy.h"
 #include "process_table.h"
+#include "sender_claims.h"
 #include "syscall_table.h"
 
 namespace sigvisor {
@@ -34,6 +35,8 @@ struct Supervision {
   EventSink& sink;
   std::bitset<kSysCount> printed;  // -e trace=SET: which syscalls become events
   pid_t root = 0;                  // the launched program
+  SenderClaims claims;             // caller-written siginfos sent, awaiting their delivery stop
+  bool policy_uses_exe = policy.uses_exe();  // fixed for the run: skip exe lookups if false
 
   std::array<SyscallCounters, kSysCount> counters{};
   std::atomic<uint64_t> lost_notifications{0};

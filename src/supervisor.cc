@@ -4,19 +4,24 @@
 #include <sys/eventfd.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <thread>
 
 #include "event_sink.h"
+#include "landlock.h"
 #include "launcher.h"
 #include "notify_loop.h"
 #include "process_table.h"
 #include "ptrace_loop.h"
 #include "seccomp_filter.h"
+#include "signal_graph.h"
+#include "signal_names.h"
 #include "supervision.h"
 
 namespace sigvisor {
@@ -25,8 +30,9 @@ namespace {
 FilterSpec filter_for(const SupervisorOptions& opts) {
   FilterSpec f;
   for (std::size_t i = 0; i < kSysCount; ++i) {
-    // rt_sigreturn runs after every handler and carries nothing to police.
-    if (static_cast<Sys>(i) == Sys::rt_sigreturn) continue;
+    // rt_sigreturn runs after every handler and carries nothing to police: only traced
+    // (decoded, with its result) when --results asks for it, as strace shows it.
+    if (static_cast<Sys>(i) == Sys::rt_sigreturn && !opts.results.test(i)) continue;
     if (opts.results.test(i)) {
       f.trace.set(i);
     } else {
@@ -45,6 +51,10 @@ SummaryEvent summary_of(const Supervision& sv) {
     s.rows.push_back(SummaryRow{spec(static_cast<Sys>(i)).name, calls, c.errors.load(),
                                 c.denied.load(), static_cast<double>(c.nanos.load()) / 1e9});
   }
+  // strace -c's order: most time first; equal times by name.
+  std::sort(s.rows.begin(), s.rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
+    return a.seconds != b.seconds ? a.seconds > b.seconds : a.syscall < b.syscall;
+  });
   s.lost_notifications = sv.lost_notifications.load();
   return s;
 }
@@ -60,6 +70,55 @@ sigset_t fatal_signals() {
   sigemptyset(&s);
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&s, sig);
   return s;
+}
+
+// A disarmed timerfd for --timeout (armed once the target is released), or none.
+UniqueFd timeout_timer(double seconds) {
+  if (seconds <= 0) return UniqueFd();
+  return UniqueFd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
+}
+
+void arm(const UniqueFd& timer, double seconds) {
+  if (!timer.valid()) return;
+  itimerspec its{};
+  its.it_value.tv_sec = static_cast<time_t>(seconds);
+  its.it_value.tv_nsec =
+      static_cast<long>((seconds - static_cast<double>(its.it_value.tv_sec)) * 1e9);
+  if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
+  timerfd_settime(timer.get(), 0, &its, nullptr);
+}
+
+// The Landlock ruleset the target enters, when asked for and possible; otherwise a
+// one-line warning (once) and supervision by sigvisor alone.
+UniqueFd landlock_for(const SupervisorOptions& opts) {
+  if (!opts.landlock || !opts.policy->forbids_outside()) return UniqueFd();
+  auto rs = signal_scope_ruleset();
+  if (rs) return std::move(*rs);
+  if (opts.messages != nullptr) {
+    std::fprintf(opts.messages,
+                 "sigvisor: warning: no kernel backstop for signals leaving the sandbox: %s\n",
+                 rs.error().message.c_str());
+  }
+  return UniqueFd();
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+// The one line that says why sigvisor ended the tree itself.
+void report_end(const SupervisorOptions& opts, const NotifyLoopEnd& end) {
+  if (opts.messages == nullptr) return;
+  if (end.timed_out) {
+    std::fprintf(opts.messages, "sigvisor: timeout after %s s: killed %zu processes\n",
+                 seconds_text(opts.timeout_s).c_str(), end.killed);
+  } else if (end.fatal_signal != 0) {
+    std::fprintf(opts.messages, "sigvisor: received %s: killed %zu processes\n",
+                 std::string(signal_name(end.fatal_signal)).c_str(), end.killed);
+  }
+  std::fflush(opts.messages);
 }
 
 }  // namespace
@@ -80,7 +139,10 @@ Result<int> run_supervised(const SupervisorOptions& opts) {
   ls.argv = opts.argv;
   ls.filter = &*filter;
   ls.child_sigmask = original;
+  UniqueFd ruleset = landlock_for(opts);
+  ls.landlock_ruleset = ruleset.get();
   auto launched = launch(ls);
+  ruleset.reset();
   if (!launched) return launched.error();
   Launched& child = *launched;
 
@@ -100,16 +162,21 @@ Result<int> run_supervised(const SupervisorOptions& opts) {
   sc.text = opts.text;
   sc.style.pid_prefix_always = opts.text_is_file;
   sc.json = opts.json;
+  SignalGraph graph;  // fed by the sink's writer thread, read after close()
+  if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };
   EventSink sink(sc);
   Supervision sv{table, *opts.policy, sink, opts.printed, child.pid};
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
 
   UniqueFd wake(eventfd(0, EFD_CLOEXEC));
   UniqueFd sigfd(signalfd(-1, &fatal, SFD_CLOEXEC));
-  NotifyLoopConfig nc{child.listener.get(), wake.get(), sigfd.get()};
-  std::thread notifier([&] { run_notify_loop(nc, sv); });
+  UniqueFd timer = timeout_timer(opts.timeout_s);
+  NotifyLoopConfig nc{child.listener.get(), wake.get(), sigfd.get(), timer.get()};
+  NotifyLoopEnd loop_end;
+  std::thread notifier([&] { loop_end = run_notify_loop(nc, sv); });
 
   int root_status = 0;
+  arm(timer, opts.timeout_s);
   if (auto st = release(child); !st) {
     kill(child.pid, SIGKILL);
   }
@@ -121,7 +188,13 @@ Result<int> run_supervised(const SupervisorOptions& opts) {
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
   restore_terminal(child);
+  report_end(opts, loop_end);
   if (auto err = sink.write_error(); !err.empty()) return make_error(err);
+  if (!opts.graph_file.empty()) {
+    auto note = write_graph_files(opts.graph_file, graph.dot());
+    if (!note) return note.error();
+    if (opts.messages != nullptr) std::fprintf(opts.messages, "sigvisor: %s\n", note->c_str());
+  }
   if (int a = sv.abort_status.load(); a != 0) return a;
   return exit_status_of(root_status);
 }

@@ -2,6 +2,10 @@
 // table builds on x86_64 and aarch64 (where pause and signalfd do not exist).
 #include "syscall_table.h"
 
+#include <fcntl.h>
+#include <linux/prctl.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 
 #include <algorithm>
@@ -119,10 +123,43 @@ const std::array<SyscallSpec, kSysCount> kTable = {{
      2,
      SYS_sigaltstack},
     {Sys::rt_sigreturn, "rt_sigreturn", Family::other, {N, N, N, N, N, N}, {}, 0, SYS_rt_sigreturn},
+    {Sys::fcntl,
+     "fcntl",
+     Family::indirect,
+     {A::fd, A::command, A::by_command, N, N, N},
+     {"fd", "cmd", "arg"},
+     3,
+     SYS_fcntl},
+    {Sys::ioctl,
+     "ioctl",
+     Family::indirect,
+     {A::fd, A::command, A::by_command, N, N, N},
+     {"fd", "request", "arg"},
+     3,
+     SYS_ioctl},
+    // Only PR_SET_PDEATHSIG is intercepted, which takes one argument: strace shows two.
+    {Sys::prctl,
+     "prctl",
+     Family::indirect,
+     {A::command, A::by_command, N, N, N, N},
+     {"option", "arg2"},
+     2,
+     SYS_prctl},
 }};
 
-constexpr std::array<std::string_view, 7> kFamilyNames = {"send", "mask",  "action", "wait",
-                                                          "fd",   "stack", "other"};
+constexpr std::array<std::string_view, 8> kFamilyNames = {"send", "mask",  "action",   "wait",
+                                                          "fd",   "stack", "indirect", "other"};
+
+// FIOSETOWN and SIOCSPGRP set a socket's owner like F_SETOWN, through an int pointer.
+constexpr std::array<IndirectCommand, 7> kIndirect = {{
+    {Sys::fcntl, F_SETOWN, "F_SETOWN", Arg::pid, Aim::owner_arg},
+    {Sys::fcntl, F_SETOWN_EX, "F_SETOWN_EX", Arg::owner_ex_in, Aim::owner_ex},
+    {Sys::fcntl, F_SETSIG, "F_SETSIG", Arg::sig, Aim::fd_owner},
+    {Sys::ioctl, TIOCSIG, "TIOCSIG", Arg::sig, Aim::fd_foreground},
+    {Sys::ioctl, FIOSETOWN, "FIOSETOWN", Arg::pid_ptr_in, Aim::owner_arg},
+    {Sys::ioctl, SIOCSPGRP, "SIOCSPGRP", Arg::pid_ptr_in, Aim::owner_arg},
+    {Sys::prctl, PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG", Arg::sig, Aim::self},
+}};
 
 // The size argument of a sigset pointer: the syscall's `size` argument.
 uint64_t size_arg(const std::array<uint64_t, 6>& regs, const SyscallSpec& s) {
@@ -164,6 +201,29 @@ std::optional<Family> family_by_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::span<const IndirectCommand> indirect_commands() {
+  return kIndirect;
+}
+
+const IndirectCommand* indirect_command(Sys s, const std::array<uint64_t, 6>& regs) {
+  const SyscallSpec& sp = spec(s);
+  if (sp.family != Family::indirect) return nullptr;
+  for (int i = 0; i < sp.nargs; ++i) {
+    if (sp.args[i] != Arg::command) continue;
+    const auto cmd = static_cast<uint32_t>(regs[i]);  // the kernel reads an int
+    for (const IndirectCommand& c : kIndirect) {
+      if (c.sys == s && c.cmd == cmd) return &c;
+    }
+  }
+  return nullptr;
+}
+
+Arg arg_kind(const SyscallSpec& s, const std::array<uint64_t, 6>& regs, int i) {
+  if (s.args[i] != Arg::by_command) return s.args[i];
+  const IndirectCommand* c = indirect_command(s.id, regs);
+  return c != nullptr ? c->arg : Arg::by_command;
+}
+
 uint32_t pointee_size(Arg a, const std::array<uint64_t, 6>& regs, const SyscallSpec& s) {
   switch (a) {
     case Arg::siginfo_in:
@@ -180,6 +240,10 @@ uint32_t pointee_size(Arg a, const std::array<uint64_t, 6>& regs, const SyscallS
       return 24;  // ss_sp, ss_flags (+pad), ss_size
     case Arg::timespec_in:
       return 16;
+    case Arg::owner_ex_in:
+      return 8;  // int type; pid_t pid
+    case Arg::pid_ptr_in:
+      return 4;
     default:
       return 0;
   }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace sigvisor {
@@ -28,12 +29,24 @@ enum class Sys : uint8_t {
   rt_sigpending,
   sigaltstack,
   rt_sigreturn,
+  // Indirect routes (DESIGN.md section 9): only the commands in indirect_commands() are
+  // intercepted; every other fcntl/ioctl/prctl stays in the kernel.
+  fcntl,
+  ioctl,
+  prctl,
   count_
 };
 inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
 
 // Families as named in DESIGN.md section 3 and usable in `-e trace=` and policies.
-enum class Family : uint8_t { send, mask, action, wait, fd, stack, other };
+// `indirect`: calls that aim a signal at a process without sending it now (F_SETOWN,
+// F_SETSIG, PR_SET_PDEATHSIG) or send it through a device (TIOCSIG).
+enum class Family : uint8_t { send, mask, action, wait, fd, stack, indirect, other };
+
+// Families whose calls have a target (Target, policy `target` rules).
+inline constexpr bool has_target(Family f) {
+  return f == Family::send || f == Family::indirect;
+}
 
 // What an argument holds; decides how it is read from the tracee and printed.
 enum class Arg : uint8_t {
@@ -55,11 +68,16 @@ enum class Arg : uint8_t {
   stack_in,  // const stack_t*
   stack_out,
   timespec_in,  // const struct timespec*
+  command,      // fcntl cmd / ioctl request / prctl option (low 32 bits, as the kernel reads it)
+  by_command,   // its kind depends on the command: see indirect_command(), arg_kind()
+  owner_ex_in,  // const struct f_owner_ex* (F_SETOWN_EX)
+  pid_ptr_in,   // const int* holding an F_SETOWN-style owner (FIOSETOWN, SIOCSPGRP)
 };
 
 inline constexpr bool is_in_pointer(Arg a) {
   return a == Arg::siginfo_in || a == Arg::sigset_in || a == Arg::sigaction_in ||
-         a == Arg::stack_in || a == Arg::timespec_in;
+         a == Arg::stack_in || a == Arg::timespec_in || a == Arg::owner_ex_in ||
+         a == Arg::pid_ptr_in;
 }
 inline constexpr bool is_out_pointer(Arg a) {
   return a == Arg::siginfo_out || a == Arg::sigset_out || a == Arg::sigaction_out ||
@@ -81,6 +99,32 @@ std::optional<Sys> sys_by_name(std::string_view name);
 std::optional<Sys> sys_by_native_nr(long nr);
 std::string_view family_name(Family f);
 std::optional<Family> family_by_name(std::string_view name);
+
+// Who an indirect command aims at (resolved by ProcessTable::resolve).
+enum class Aim : uint8_t {
+  owner_arg,      // the argument is an owner, F_SETOWN-encoded: >0 pid, <0 -pgrp, 0 none
+  owner_ex,       // the argument points to struct f_owner_ex {type, pid}
+  fd_owner,       // the fd's current owner (F_SETSIG chooses the signal it will get)
+  fd_foreground,  // the foreground process group of the pty behind the fd (TIOCSIG)
+  self,           // the caller itself (PR_SET_PDEATHSIG: sent when its parent dies)
+};
+
+// One intercepted command of an indirect syscall. The seccomp filter routes exactly these
+// (comparing the low 32 bits of the command register); decoding and targets use `arg`.
+struct IndirectCommand {
+  Sys sys;
+  uint32_t cmd;
+  std::string_view name;  // as strace prints it
+  Arg arg;                // what the Arg::by_command argument holds for this command
+  Aim aim;
+};
+std::span<const IndirectCommand> indirect_commands();
+// The entry selected by a call's Arg::command register, or nullptr (not an indirect
+// syscall, or a command sigvisor does not intercept).
+const IndirectCommand* indirect_command(Sys s, const std::array<uint64_t, 6>& regs);
+// The kind of argument `i`, with Arg::by_command resolved through the command table
+// (unknown commands leave it Arg::by_command: a raw value).
+Arg arg_kind(const SyscallSpec& s, const std::array<uint64_t, 6>& regs, int i);
 
 // Byte size of what a pointer argument of kind `a` points to, given all the call's
 // register arguments (sigset sizes come from the size argument, capped at 128).

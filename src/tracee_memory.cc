@@ -18,10 +18,11 @@ namespace {
 void read_pointers(pid_t tid, CallData& call, bool (*want)(Arg)) {
   const SyscallSpec& s = spec(call.sys);
   for (int i = 0; i < s.nargs; ++i) {
-    if (!want(s.args[i])) continue;
+    const Arg kind = arg_kind(s, call.regs, i);  // resolves an indirect call's command
+    if (!want(kind)) continue;
     UserBuffer& b = call.mem[i];
     b.addr = call.regs[i];
-    b.size = static_cast<uint16_t>(pointee_size(s.args[i], call.regs, s));
+    b.size = static_cast<uint16_t>(pointee_size(kind, call.regs, s));
     if (b.addr == 0 || b.size == 0) continue;
     b.read = true;
     b.ok = read_tracee(tid, b.addr, b.bytes.data(), b.size);

@@ -28,9 +28,12 @@ std::string find_policy(const std::string& arg) {
   char self[4096];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   if (n > 0) {
-    std::string dir(self, static_cast<std::size_t>(n));
-    dir = dir.substr(0, dir.rfind('/'));
-    std::string installed = dir + "/../share/sigvisor/policies/" + file;
+    // PREFIX/bin/sigvisor → PREFIX/share/sigvisor/policies (spelled without "..", so
+    // the policy event's source names the file plainly).
+    std::string prefix(self, static_cast<std::size_t>(n));
+    prefix = prefix.substr(0, prefix.rfind('/'));
+    prefix = prefix.substr(0, prefix.rfind('/'));
+    std::string installed = prefix + "/share/sigvisor/policies/" + file;
     if (access(installed.c_str(), R_OK) == 0) return installed;
   }
   std::string source = std::string(SIGVISOR_SOURCE_POLICY_DIR) + "/" + file;
@@ -106,6 +109,9 @@ int main(int argc, char** argv) {
   so.summary = cli->summary;
   so.policy = &policy;
   so.policy_source = policy_source;
+  so.timeout_s = cli->timeout;
+  so.graph_file = cli->graph;
+  so.landlock = !cli->no_landlock;
 
   auto status = run_supervised(so);
   if (!status) {

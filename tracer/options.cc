@@ -12,8 +12,8 @@ namespace po = boost::program_options;
 namespace {
 
 // Options whose value may be the next word.
-const std::set<std::string> kTakesValue = {"-P",       "--policy", "-o", "--output",
-                                           "--format", "--json",   "-e"};
+const std::set<std::string> kTakesValue = {
+    "-P", "--policy", "-o", "--output", "--format", "--json", "-e", "--timeout", "--graph"};
 
 int command_start(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -46,6 +46,9 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
        "format of the main output: strace-style text (default) or JSON Lines")
       ("json", po::value(&o.json_file)->value_name("FILE"),
        "also write JSON Lines events to FILE")
+      ("graph", po::value(&o.graph)->value_name("FILE.dot"),
+       "write the who-signalled-whom graph to FILE (DOT; SVG next to it if Graphviz is "
+       "installed)")
       (",e", po::value<std::string>()->value_name("trace=SET"),
        "which syscalls to print: names or families (send, mask, action, wait, fd, stack), "
        "'all', 'none', '!SET'")
@@ -53,7 +56,12 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
        "route SET (default all) through ptrace so results are known, as strace shows them "
        "(slower)")
       ("summary,c", po::bool_switch(&o.summary),
-       "print a per-syscall table (calls, errors, denied, time) at exit instead of each call");
+       "print a per-syscall table (calls, errors, denied, time) at exit instead of each call")
+      ("timeout", po::value(&o.timeout)->value_name("SEC"),
+       "after SEC seconds, kill the whole tree (stopped processes included) and exit 124")
+      ("no-landlock", po::bool_switch(&o.no_landlock),
+       "do not confine the tree with Landlock's signal scope (applied when the policy "
+       "forbids outside targets and the kernel has Landlock ABI 6)");
   // clang-format on
   std::ostringstream h;
   h << desc;
@@ -75,6 +83,11 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
     o.trace = e.substr(6);
   }
   if (vm.count("results") != 0) o.results = vm["results"].as<std::string>();
+  if (vm.count("timeout") != 0 && !(o.timeout > 0 && o.timeout < 1e9)) {
+    std::ostringstream v;
+    v << o.timeout;
+    return make_error("--timeout " + v.str() + ": expected a positive number of seconds");
+  }
   if (o.format != "text" && o.format != "json") {
     return make_error("--format " + o.format + ": expected text or json");
   }

@@ -17,9 +17,12 @@ struct CliOptions {
   std::string output;  // -o
   std::string format = "text";
   std::string json_file;  // --json
+  std::string graph;      // --graph FILE.dot
   std::string trace = "all";
   std::optional<std::string> results;  // --results[=SET]
   bool summary = false;
+  double timeout = 0;  // --timeout SEC; 0: none
+  bool no_landlock = false;
   bool help = false;
   bool version = false;
 };

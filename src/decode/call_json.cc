@@ -14,6 +14,10 @@
 //    a size strace does not decode, or an out-parameter of a call that failed or whose
 //    result is not known yet (out-parameters are only decoded after success).
 //  - rt_sigreturn: {"mask": [...]} from the signal frame when captured, else {}.
+//  - indirect calls: the command as its name ("F_SETOWN"); F_SETOWN's owner an integer,
+//    F_SETOWN_EX's {"type": "F_OWNER_PID", "pid": 42}, FIOSETOWN's int an integer, the
+//    signal of F_SETSIG / TIOCSIG / PR_SET_PDEATHSIG a signal (text shows TIOCSIG's as hex,
+//    as strace does); an argument of a command sigvisor does not intercept "0x...".
 #include "decode/call_plan.h"
 #include "decode/decode.h"
 
@@ -50,6 +54,16 @@ nlohmann::json arg_json(const ArgPlan& a) {
     case View::sigreturn:
       if (readable(*a.buf, a.len)) return sigset_json(a.buf->bytes.data(), a.len);
       return addr_json(a.value);
+    case View::command:
+      return xval_json(static_cast<uint32_t>(a.value), *a.table);
+    case View::hex64:
+      return hex_string(a.value);
+    case View::sig_hex:
+      return signal_json(static_cast<int32_t>(a.value));
+    case View::owner_ex:
+      return owner_ex_json(a.buf->bytes.data());
+    case View::int_ptr:
+      return load<int32_t>(a.buf->bytes.data());
   }
   return nullptr;
 }

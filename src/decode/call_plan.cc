@@ -25,6 +25,10 @@ std::size_t struct_size(Arg a) {
       return kStackBytes;
     case Arg::timespec_in:
       return kTimespecBytes;
+    case Arg::owner_ex_in:
+      return kOwnerExBytes;
+    case Arg::pid_ptr_in:
+      return sizeof(int32_t);
     default:
       return 0;
   }
@@ -44,6 +48,10 @@ View struct_view(Arg a) {
     case Arg::stack_in:
     case Arg::stack_out:
       return View::stack;
+    case Arg::owner_ex_in:
+      return View::owner_ex;
+    case Arg::pid_ptr_in:
+      return View::int_ptr;
     default:
       return View::timespec;
   }
@@ -55,7 +63,7 @@ ArgPlan pointer_plan(const CallData& c, const SyscallSpec& s, int i) {
   ArgPlan p;
   p.value = c.regs[i];
   p.view = View::addr;
-  const Arg a = s.args[i];
+  const Arg a = arg_kind(s, c.regs, i);
   std::size_t len = struct_size(a);
   if (a == Arg::sigset_in || a == Arg::sigset_out) {
     // print_sigset_addr_len: the size must be NSIG_BYTES, except rt_sigpending which
@@ -74,10 +82,22 @@ ArgPlan pointer_plan(const CallData& c, const SyscallSpec& s, int i) {
   return p;
 }
 
+// strace's names for the commands sigvisor intercepts (call_plan's View::command).
+const FlagTable* command_table(Sys s) {
+  switch (s) {
+    case Sys::fcntl:
+      return &kFcntlCmdValues;
+    case Sys::ioctl:
+      return &kIoctlValues;
+    default:
+      return &kPrctlOptions;
+  }
+}
+
 ArgPlan scalar_plan(const CallData& c, const SyscallSpec& s, int i) {
   ArgPlan p;
   p.value = c.regs[i];
-  switch (s.args[i]) {
+  switch (arg_kind(s, c.regs, i)) {
     case Arg::pid:
     case Arg::tid:
     case Arg::fd:
@@ -85,6 +105,16 @@ ArgPlan scalar_plan(const CallData& c, const SyscallSpec& s, int i) {
       break;
     case Arg::sig:
       p.view = View::signal;
+      // strace 6.1: TIOCSIG's argument as %#lx; PR_SET_PDEATHSIG's above 128 as %lu.
+      if (c.sys == Sys::ioctl) p.view = View::sig_hex;
+      if (c.sys == Sys::prctl && p.value > 128) p.view = View::uint64;
+      break;
+    case Arg::command:
+      p.view = View::command;
+      p.table = command_table(c.sys);
+      break;
+    case Arg::by_command:  // a command sigvisor does not intercept
+      p.view = View::hex64;
       break;
     case Arg::how:
       p.view = View::how;
@@ -136,7 +166,7 @@ CallPlan plan_call(const CallData& c) {
   plan.nargs = s.nargs;
   for (int i = 0; i < s.nargs; ++i) {
     plan.names[i] = s.arg_names[i];
-    const Arg a = s.args[i];
+    const Arg a = arg_kind(s, c.regs, i);
     plan.args[i] =
         (is_in_pointer(a) || is_out_pointer(a)) ? pointer_plan(c, s, i) : scalar_plan(c, s, i);
   }

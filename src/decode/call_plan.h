@@ -26,6 +26,11 @@ enum class View : uint8_t {
   stack,
   timespec,
   sigreturn,  // rt_sigreturn's {mask=...} read from the signal frame into mem[0]
+  command,    // printxval of the low 32 bits with `table` (fcntl cmd, ioctl request, prctl option)
+  hex64,      // %#lx of the whole register (an indirect call's argument strace does not decode)
+  sig_hex,    // TIOCSIG's signal: %#lx in text as strace 6.1 prints it, a signal in JSON
+  owner_ex,   // struct f_owner_ex from `buf`
+  int_ptr,    // [int] from `buf` (FIOSETOWN, SIOCSPGRP)
 };
 
 struct ArgPlan {

@@ -57,6 +57,21 @@ void format_arg(const ArgPlan& a, std::string& out) {
       }
       out += '}';
       break;
+    case View::command:
+      format_xval(static_cast<uint32_t>(a.value), *a.table, out);
+      break;
+    case View::hex64:
+    case View::sig_hex:
+      format_hex(a.value, out);
+      break;
+    case View::owner_ex:
+      format_owner_ex(a.buf->bytes.data(), out);
+      break;
+    case View::int_ptr:
+      out += '[';
+      out += std::to_string(load<int32_t>(a.buf->bytes.data()));
+      out += ']';
+      break;
   }
 }
 

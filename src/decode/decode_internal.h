@@ -69,6 +69,10 @@ extern const FlagTable kPidfdOpenFlags;  // PIDFD_*
 extern const FlagTable kNoFlags;         // no names known: pidfd_send_signal's flags
 extern const FlagTable kHowValues;       // SIG_BLOCK...: an enumeration, not bits
 extern const FlagTable kAuditArchValues;
+extern const FlagTable kFcntlCmdValues;  // the fcntl commands sigvisor intercepts
+extern const FlagTable kIoctlValues;     // the ioctl requests sigvisor intercepts
+extern const FlagTable kPrctlOptions;    // the prctl options sigvisor intercepts
+extern const FlagTable kOwnerTypes;      // F_OWNER_TID...
 
 // printflags: "SA_RESTORER|SA_RESTART", "SA_RESTART|0xe00", "0x40 /* SA_??? */", "0".
 void format_flags(uint64_t v, const FlagTable& t, std::string& out);
@@ -95,6 +99,9 @@ void format_stack(const uint8_t* p, std::string& out);
 nlohmann::json stack_json(const uint8_t* p);
 void format_timespec(const uint8_t* p, std::string& out);
 nlohmann::json timespec_json(const uint8_t* p);
+inline constexpr std::size_t kOwnerExBytes = 8;  // struct f_owner_ex: int type; pid_t pid
+void format_owner_ex(const uint8_t* p, std::string& out);
+nlohmann::json owner_ex_json(const uint8_t* p);
 
 // --- errno (errno_text.cc) ---
 

@@ -1,6 +1,10 @@
 // Name tables for bit flags (SA_*, SS_*, SFD_*, PIDFD_*) and enumerations (SIG_BLOCK...,
 // AUDIT_ARCH_*), in strace 6.1's order, and their printflags/printxval formatting.
+#include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/prctl.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 
 #include <array>
 
@@ -95,8 +99,30 @@ constexpr Named kArch[] = {
 #endif
 };
 
+// Only the commands the filter routes (syscall_table.cc kIndirect) ever reach a decoder.
+constexpr std::array<Named, 3> kFcntlCmds = {{
+    {F_SETOWN, "F_SETOWN"},
+    {F_SETSIG, "F_SETSIG"},
+    {F_SETOWN_EX, "F_SETOWN_EX"},
+}};
+constexpr std::array<Named, 3> kIoctls = {{
+    {TIOCSIG, "TIOCSIG"},
+    {FIOSETOWN, "FIOSETOWN"},
+    {SIOCSPGRP, "SIOCSPGRP"},
+}};
+constexpr std::array<Named, 1> kPrctl = {{{PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"}}};
+constexpr std::array<Named, 3> kOwner = {{
+    {F_OWNER_TID, "F_OWNER_TID"},
+    {F_OWNER_PID, "F_OWNER_PID"},
+    {F_OWNER_PGRP, "F_OWNER_PGRP"},
+}};
+
 }  // namespace
 
+const FlagTable kFcntlCmdValues{kFcntlCmds, "F_???"};
+const FlagTable kIoctlValues{kIoctls, "???"};
+const FlagTable kPrctlOptions{kPrctl, "PR_???"};
+const FlagTable kOwnerTypes{kOwner, "F_OWNER_???"};
 const FlagTable kSigactionFlags{kSa, "SA_???"};
 const FlagTable kStackFlags{kSs, "SS_???"};
 const FlagTable kSfdFlags{kSfd, "SFD_???"};

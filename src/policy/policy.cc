@@ -107,6 +107,16 @@ Record Policy::record() const {
   return impl_->p.record;
 }
 
+bool Policy::uses_exe() const {
+  auto any_exe = [](const std::vector<policy_internal::CompiledRule>& rules) {
+    for (const auto& r : rules) {
+      if (!r.exe_globs.empty()) return true;
+    }
+    return false;
+  };
+  return any_exe(impl_->p.syscall_rules) || any_exe(impl_->p.delivery_rules);
+}
+
 bool Policy::records(const Decision& d) const {
   return impl_->p.record == Record::all || d.action != Action::allow;
 }

@@ -71,6 +71,15 @@ class Policy {
   // Whether `d` produces an event under record(): always for Record::all; for
   // Record::denied only when d.action is not allow (log exists to record a call).
   bool records(const Decision& d) const;
+  // True when no rule and not the default can let a send-family call through to a
+  // process outside the sandbox (target scopes outside and init; supervisor and all are
+  // refused by the built-in rule anyway). Conservative: a rule that might allow such a
+  // call makes it false. When true, the kernel backstop (landlock.h) changes nothing the
+  // policy allows. See policy_scope_check.cc.
+  bool forbids_outside() const;
+  // Whether any rule matches on an executable path (exe globs). When none does, the
+  // hot path skips looking the caller's executable up.
+  bool uses_exe() const;
 
   Policy(Policy&&) noexcept;
   Policy& operator=(Policy&&) noexcept;

@@ -9,12 +9,14 @@
 //   default would otherwise swallow SIGSEGV, SIGCHLD and every other kernel signal.
 // - Keys are ANDed; a list matches if any item does; an absent key matches anything.
 // - syscall: names or families; a rule without it applies to every syscall its other keys
-//   allow (target → send family, sig → syscalls with a signal argument, code → those with a
-//   siginfo argument, blocks → rt_sigprocmask, handler → rt_sigaction).
+//   allow (target → send and indirect families, sig → syscalls with a signal argument, code → those
+//   with a siginfo argument, blocks → rt_sigprocmask, handler → rt_sigaction).
 // - sig: the syscall's signal argument (Arg::sig in the table: kill's 2nd, tgkill's 3rd,
 //   rt_sigaction's 1st, ...) truncated to int as the kernel does; for deliveries, the signal.
-// - target: the scope of a send-family call's target (a missing target counts as
-//   `outside`: doubt never widens a scope). sender: the delivery's sender scope.
+// - target: the scope of a send- or indirect-family call's target (a missing target counts
+//   as `outside`: doubt never widens a scope); an indirect call's signal (F_SETSIG, TIOCSIG,
+//   PR_SET_PDEATHSIG) is its `sig`. A target read from memory (F_SETOWN_EX's struct,
+//   FIOSETOWN's int) makes the decision racy. sender: the delivery's sender scope.
 // - comm / exe: fnmatch(3) globs, flags 0 ('*' also matches '/'), on the caller (syscall
 //   rules) or the receiver (delivery rules). comm is chosen by the process itself
 //   (prctl PR_SET_NAME): it identifies cooperating programs, it authenticates nothing.
@@ -135,8 +137,11 @@ Decision decide_call(const CompiledPolicy& p, const CallContext& ctx) {
     const Scope target = ctx.target != nullptr ? ctx.target->scope : Scope::outside;
     for (const CompiledRule& r : p.syscall_rules) {
       if ((r.sys_mask & bit) == 0) continue;
-      if (r.has_sig && (p.args.sig[sys] < 0 || !sig_in(r, arg_int(*c, p.args.sig[sys])))) continue;
-      if (r.scope_mask != 0 && (r.scope_mask & scope_bit(target)) == 0) continue;
+      if (r.has_sig && !sig_in(r, signal_of(*c))) continue;  // -1: no signal argument
+      if (r.scope_mask != 0) {
+        racy = racy || target_in_memory(*c);  // F_SETOWN_EX, FIOSETOWN: read from memory
+        if ((r.scope_mask & scope_bit(target)) == 0) continue;
+      }
       if (!glob_any(r.comm_globs, ctx.comm) || !glob_any(r.exe_globs, ctx.exe)) continue;
       if (r.has_code && !code_matches(r, *c, p.args, racy)) continue;
       if (r.has_blocks && !blocks_matches(r, *c, p.args, racy)) continue;

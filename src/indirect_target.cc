@@ -1,0 +1,62 @@
+// See indirect_target.h. Runs only for F_SETSIG and TIOCSIG (rare), so the few syscalls
+// it costs do not matter; pidfd_send_signal keeps its /proc fdinfo read.
+#include "indirect_target.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "process_table.h"
+#include "tracee_memory.h"
+#include "unique_fd.h"
+
+namespace sigvisor {
+namespace {
+
+#ifndef PIDFD_THREAD
+constexpr unsigned kPidfdThread = O_EXCL;  // Linux 6.9: a pidfd for a thread
+#else
+constexpr unsigned kPidfdThread = PIDFD_THREAD;
+#endif
+
+// A duplicate of thread `tid`'s fd `fd` (its own fd table, should it have unshared one).
+UniqueFd steal_fd(pid_t tid, int fd) {
+  long pidfd = syscall(SYS_pidfd_open, tid, kPidfdThread);
+  if (pidfd < 0) pidfd = syscall(SYS_pidfd_open, tid, 0);  // before 6.9: leaders only
+  if (pidfd < 0) return UniqueFd(-1);
+  UniqueFd pf(static_cast<int>(pidfd));
+  return UniqueFd(static_cast<int>(syscall(SYS_pidfd_getfd, pf.get(), fd, 0)));
+}
+
+pid_t fd_owner(pid_t tid, int fd) {
+  UniqueFd dup = steal_fd(tid, fd);
+  if (!dup.valid()) return kUnknownFdOwner;
+  f_owner_ex o{};
+  if (fcntl(dup.get(), F_GETOWN_EX, &o) != 0) return kUnknownFdOwner;
+  return o.type == F_OWNER_PGRP ? -o.pid : o.pid;
+}
+
+// On a pty master, TIOCGPGRP reports the slave's foreground group with no controlling-
+// terminal check; on anything else it fails (and TIOCSIG would fail too).
+pid_t fd_foreground(pid_t tid, int fd) {
+  UniqueFd dup = steal_fd(tid, fd);
+  if (!dup.valid()) return kUnknownFdOwner;
+  pid_t pgrp = 0;
+  if (ioctl(dup.get(), TIOCGPGRP, &pgrp) != 0 || pgrp < 0) return kUnknownFdOwner;
+  return -pgrp;
+}
+
+}  // namespace
+
+pid_t fd_target(pid_t tid, const CallData& call) {
+  const int fd = static_cast<int>(call.regs[0]);
+  if (call.sys == Sys::pidfd_send_signal) return pidfd_target(tid, fd);
+  const IndirectCommand* cmd = indirect_command(call.sys, call.regs);
+  if (cmd == nullptr) return -1;
+  if (cmd->aim == Aim::fd_owner) return fd_owner(tid, fd);
+  if (cmd->aim == Aim::fd_foreground) return fd_foreground(tid, fd);
+  return -1;
+}
+
+}  // namespace sigvisor
