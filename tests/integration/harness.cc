@@ -69,6 +69,23 @@ Outcome exec_capture(const std::vector<std::string>& argv, const std::string& di
   return r;
 }
 
+// Every parsed event line of every run goes to $SIGVISOR_EVENTS_LOG (set by ctest) so
+// that one test can validate them all against docs/events.schema.json afterwards. One
+// O_APPEND write per run: tests running in parallel do not interleave lines.
+void append_events_log(const std::string& lines) {
+  const char* path = std::getenv("SIGVISOR_EVENTS_LOG");
+  if (path == nullptr || *path == '\0' || lines.empty()) return;
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    ADD_FAILURE() << "SIGVISOR_EVENTS_LOG=" << path << ": cannot open";
+    return;
+  }
+  if (write(fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
+    ADD_FAILURE() << "SIGVISOR_EVENTS_LOG=" << path << ": short write";
+  }
+  close(fd);
+}
+
 }  // namespace
 
 std::string example(const std::string& name) {
@@ -86,14 +103,17 @@ Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
   r.trace = slurp(dir + "/trace");
   std::istringstream events(slurp(dir + "/events"));
   std::string line;
+  std::string parsed_lines;
   while (std::getline(events, line)) {
     if (line.empty()) continue;
     try {
       r.events.push_back(nlohmann::json::parse(line));
+      parsed_lines += line + '\n';
     } catch (const nlohmann::json::exception& e) {
       ADD_FAILURE() << "bad JSON event line: " << line << ": " << e.what();
     }
   }
+  append_events_log(parsed_lines);
   std::system(("rm -rf '" + dir + "'").c_str());
   return r;
 }

@@ -237,7 +237,8 @@ const BadCase kBad[] = {
     {"target on a non-send syscall",
      with_rules(
          R"([{"name": "r", "match": {"syscall": "mask", "target": "all"}, "action": "deny"}])"),
-     "x.json: rules[0].match.target: never matches: target applies only to the send family, "
+     "x.json: rules[0].match.target: never matches: target applies only to the send and "
+     "indirect families, "
      "which the rule's other keys exclude"},
     {"blocks and handler",
      with_rules(

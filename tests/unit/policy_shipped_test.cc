@@ -134,8 +134,8 @@ TEST(PolicySchema, EnumsAgreeWithTheTables) {
   std::set<std::string> syscalls;
   for (std::size_t i = 0; i < kSysCount; ++i)
     syscalls.insert(std::string(spec(static_cast<Sys>(i)).name));
-  for (auto f :
-       {Family::send, Family::mask, Family::action, Family::wait, Family::fd, Family::stack}) {
+  for (auto f : {Family::send, Family::mask, Family::action, Family::wait, Family::fd,
+                 Family::stack, Family::indirect}) {
     syscalls.insert(std::string(family_name(f)));
   }
   EXPECT_EQ(defs.at("syscall").at("enum").get<std::set<std::string>>(), syscalls);
