@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libseccomp-dev libboost-program-options-dev nlohmann-json3-dev libgtest-dev
   strace procps util-linux python3 python3-jsonschema
+  groff-base bash-completion clang
 )
 missing=()
 for p in "${packages[@]}"; do
