@@ -6,8 +6,9 @@
  *                          terminates the process are accepted.
  * fork+execs the "receiver" binary found next to this one (dirname of
  * readlink(/proc/self/exe)) with its stdout on a pipe, waits for its
- * "receiver PID" line (so it is running), then kill(receiver, SIGNAL),
- * waitpid.
+ * "receiver PID" line (so it is running), waits until it sleeps in
+ * pause() (so a trace of the run always shows the pause), then
+ * kill(receiver, SIGNAL), waitpid.
  *
  * Prints: the receiver's own line "receiver PID" (relayed), then
  *         "sender PID sent SIGNAL to receiver PID; it died of SIGNAL"
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +66,46 @@ static int terminates_by_default(int sig)
     default:
         return 1;
     }
+}
+
+/* Whether /proc/PID shows the task asleep in pause(): state S, current syscall pause. */
+static int asleep_in_pause(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int nr = -1;
+    int ok = fscanf(f, "%d", &nr) == 1;
+    fclose(f);
+#ifdef SYS_pause
+    if (!ok || nr != SYS_pause)
+        return 0;
+#else
+    if (!ok || nr != SYS_ppoll)
+        return 0;
+#endif
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char *line = fgets(buf, sizeof buf, f);
+    fclose(f);
+    char *close_paren = line ? strrchr(line, ')') : NULL;
+    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'S';
+}
+
+/*
+ * The receiver has printed its pid but may not have reached pause() yet. Wait (up to 2 s)
+ * until it sleeps there, then a little longer: under a tracer the call is reported when
+ * its notification is handled, a moment after the task blocks.
+ */
+static void wait_for_pause(pid_t pid)
+{
+    for (int i = 0; i < 400 && !asleep_in_pause(pid); i++)
+        usleep(5000);
+    usleep(20000);
 }
 
 int main(int argc, char **argv)
@@ -137,6 +179,7 @@ int main(int argc, char **argv)
         return 2;
     }
     fputs(line, stdout);
+    wait_for_pause(child);
 
     char b1[32], b2[32];
     if (kill(child, sig) != 0) {

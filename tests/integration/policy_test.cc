@@ -219,5 +219,30 @@ TEST_F(PolicyRun, BadPolicyExits2AndNeverStartsTheTarget) {
   EXPECT_NE(access(marker.c_str(), F_OK), 0);
 }
 
+TEST_F(PolicyRun, RecordDeniedKeepsOnlyWhatWasNotAllowed) {
+  // "record": "denied": allowed calls and deliveries leave no event; a denied call and a
+  // logged one do, and the process events (exec, exit) are still there.
+  std::string policy = temp_path("record-denied.json");
+  std::ofstream(policy) << R"({"name": "quiet", "default": "allow", "record": "denied", "rules": [
+      {"name": "no-init", "match": {"target": "init"}, "action": "deny"},
+      {"name": "note-usr2", "match": {"syscall": "send", "sig": "USR2"}, "action": "log"}]})";
+  Outcome r = run_sigvisor({"-P", policy}, {"/bin/sh", "-c",
+                                            "trap : USR1 USR2; kill -USR1 $$; kill -USR2 $$; "
+                                            "kill -0 1; echo rc=$?"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "rc=1\n");
+  expect_gapless(r);
+  auto calls = of_kind(r, "syscall");
+  ASSERT_EQ(calls.size(), 2u) << r.trace;
+  EXPECT_EQ(calls[0]["action"], "log");
+  EXPECT_EQ(calls[0]["args"]["sig"], "SIGUSR2");
+  EXPECT_EQ(calls[0]["rule"], "note-usr2");
+  EXPECT_EQ(calls[1]["action"], "deny");
+  EXPECT_EQ(calls[1]["rule"], "no-init");
+  EXPECT_TRUE(of_kind(r, "signal").empty()) << r.trace;  // both deliveries were allowed
+  EXPECT_EQ(of_kind(r, "exec").size(), 1u);
+  EXPECT_EQ(of_kind(r, "exit").size(), 1u);
+}
+
 }  // namespace
 }  // namespace sigvisor::test
