@@ -57,7 +57,9 @@ for t in "${targets[@]}"; do
   "build-fuzz/fuzz/$t" "$work/$t/corpus" "${extra[@]}" -max_total_time="$secs" -timeout=5 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/$t/artifacts/" \
     >"$work/$t/log" 2>&1 || rc=$?
-  runs="$(grep -o 'Done [0-9]* runs' "$work/$t/log" | awk '{print $2}' | tail -n1)"
+  # "Done N runs" ends a clean run; after a crash only the final stats give the count.
+  runs="$( (grep -o 'Done [0-9]* runs' "$work/$t/log" | awk '{print $2}';
+    grep -o 'number_of_executed_units: [0-9]*' "$work/$t/log" | awk '{print $2}') | head -n1 || true)"
   if [[ $rc -ne 0 ]]; then
     failed+=("$t")
     echo "$t: FAILED (exit $rc) after ${runs:-?} runs; log and reproducer in $work/$t/"

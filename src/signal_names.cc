@@ -41,9 +41,11 @@ std::optional<int> signal_by_name(std::string_view name) {
   if (name.empty()) return std::nullopt;
   if (name == "RTMIN") return kRtMin;
   if (name == "RTMAX") return kMaxSignal;
+  // Offsets are compared against the room left, not added first: "RTMIN+2147483647"
+  // would overflow int (UBSan, seen through fuzz/policy_fuzz.cc).
   if (name.substr(0, 6) == "RTMIN+") {
     auto n = parse_int(name.substr(6));
-    if (n && *n >= 0 && kRtMin + *n <= kMaxSignal) return kRtMin + *n;
+    if (n && *n >= 0 && *n <= kMaxSignal - kRtMin) return kRtMin + *n;
     return std::nullopt;
   }
   if (name.substr(0, 6) == "RTMAX-") {
@@ -53,7 +55,7 @@ std::optional<int> signal_by_name(std::string_view name) {
   }
   if (name.substr(0, 3) == "RT_") {
     auto n = parse_int(name.substr(3));
-    if (n && *n >= 0 && kRtMin + *n <= kMaxSignal) return kRtMin + *n;
+    if (n && *n >= 0 && *n <= kMaxSignal - kRtMin) return kRtMin + *n;
     return std::nullopt;
   }
   for (int s = 1; s < kRtMin; ++s) {

@@ -142,6 +142,10 @@ class Parser {
   bool signal_item(const Json& j, const std::string& path, SigBits& bits, bool allow_zero) {
     int lo = 0, hi = 0;
     if (j.is_number_integer()) {
+      // An unsigned beyond int64 would wrap in get<int64_t>(): say it as written.
+      if (j.is_number_unsigned() && j.get<uint64_t>() > uint64_t{kMaxSignal}) {
+        return fail(path, "unknown signal " + std::to_string(j.get<uint64_t>()));
+      }
       auto v = j.get<int64_t>();
       if (v < 0 || v > kMaxSignal) return fail(path, "unknown signal " + std::to_string(v));
       lo = hi = static_cast<int>(v);
@@ -200,6 +204,10 @@ class Parser {
 
   bool code_item(const Json& j, const std::string& path, std::vector<SiCode>& out) {
     if (j.is_number_integer()) {
+      if (j.is_number_unsigned() &&
+          j.get<uint64_t>() > uint64_t{std::numeric_limits<int32_t>::max()}) {
+        return fail(path, "si_code " + std::to_string(j.get<uint64_t>()) + " out of range");
+      }
       auto v = j.get<int64_t>();
       if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
         return fail(path, "si_code " + std::to_string(v) + " out of range");
