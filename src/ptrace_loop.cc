@@ -11,6 +11,7 @@
 
 #include <linux/audit.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -108,6 +109,49 @@ constexpr SigframeMask kSigframeMasks[] = {
     {AUDIT_ARCH_X86_64, 296},
 #endif
 };
+
+// Kernel-internal restart codes (include/linux/errno.h), visible to a tracer in the
+// return register at a signal-delivery stop.
+constexpr long kErestartSys = 512;
+constexpr long kErestartNoIntr = 513;
+
+// A signal (or a group stop) that reaches a task while its call waits in the seccomp
+// notification queue, not yet received by the notify loop, aborts the wait (once received,
+// WAIT_KILLABLE_RECV lets only fatal signals through): the call never ran, no event was
+// recorded, and it returns -ERESTARTSYS, which a handler without SA_RESTART turns into an
+// EINTR that natively none of our calls gives (the non-blocking ones cannot be interrupted,
+// and the wait family fails with -EINTR or -ERESTARTNOHAND, never -ERESTARTSYS). Natively
+// the signal would just have come before the call: -ERESTARTNOINTR makes the kernel run the
+// call again after the handler whatever SA_RESTART says, and the rerun is notified, decided
+// and recorded once. Only for calls the filter routes (indirect ones: routed commands only);
+// a routed call that ran never leaves -ERESTARTSYS behind, so nothing native is changed.
+void restart_aborted_notification(pid_t pid, const ArchMap& arch) {
+#if defined(__x86_64__)
+  user_regs_struct regs{};
+  if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0) return;
+  if (static_cast<long>(regs.rax) != -kErestartSys) return;
+  const auto nr = static_cast<long>(regs.orig_rax);
+  if (nr < 0) return;  // not stopped in a syscall
+  __ptrace_syscall_info info;
+  std::memset(&info, 0, sizeof info);
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) <= 0) return;
+  auto sys = arch.lookup(info.arch, static_cast<int>(nr));
+  if (!sys) return;
+  if (spec(*sys).family == Family::indirect) {
+    const bool native = info.arch == ArchMap::native_arch();
+    const std::array<uint64_t, 6> args =
+        native
+            ? std::array<uint64_t, 6>{regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9}
+            : std::array<uint64_t, 6>{regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp};
+    if (indirect_command(*sys, args) == nullptr) return;  // not routed: a native result
+  }
+  regs.rax = static_cast<unsigned long long>(-kErestartNoIntr);
+  ptrace(PTRACE_SETREGS, pid, nullptr, &regs);
+#else
+  (void)pid;
+  (void)arch;
+#endif
+}
 
 class PtraceLoop {
  public:
@@ -225,6 +269,7 @@ void PtraceLoop::on_exec(pid_t pid) {
 //   SI_DETHREAD, SI_ASYNCNL) with no match come from the kernel.
 // - positive codes and SI_KERNEL: the kernel.
 void PtraceLoop::on_signal(pid_t pid, int sig) {
+  restart_aborted_notification(pid, arch_);
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
   if (ptrace(PTRACE_GETSIGINFO, pid, nullptr, &si) != 0) {
