@@ -4,6 +4,8 @@
 #include "notify_loop.h"
 
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/uio.h>
@@ -12,6 +14,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <atomic>
+#include <thread>
 #include <unordered_set>
 
 #include "call_decision.h"
@@ -25,6 +29,18 @@ namespace {
 
 // After an abort, how often the tree is swept again for late-reported children.
 constexpr int kSweepIntervalMs = 10;
+// Otherwise how often the watcher looks whether an abort was decided elsewhere.
+constexpr int kIdleCheckMs = 50;
+const int kStopSignal = kNotifyStopSignal;
+
+void on_stop_signal(int) {}
+
+void install_stop_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;  // no SA_RESTART: RECV must return EINTR
+  sigemptyset(&sa.sa_mask);
+  sigaction(kStopSignal, &sa, nullptr);
+}
 
 TaskInfo caller_info(pid_t tid, Supervision& sv) {
   if (auto t = sv.table.find(tid)) return *t;
@@ -34,10 +50,12 @@ TaskInfo caller_info(pid_t tid, Supervision& sv) {
   return t;
 }
 
-void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
+// Receives (blocking) and handles one notification. False when RECV failed for a reason
+// other than an interruption (EINTR: the stop signal) or a caller that died (ENOENT).
+bool handle_one(int listener, Supervision& sv, const ArchMap& arch) {
   seccomp_notif req;
   std::memset(&req, 0, sizeof req);  // the kernel insists on a zeroed buffer
-  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return;  // ENOENT: the task died
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return errno == EINTR || errno == ENOENT;
   auto started = std::chrono::steady_clock::now();
 
   seccomp_notif_resp resp;
@@ -47,7 +65,7 @@ void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
   if (!sys) {  // not ours (cannot happen with our filter): let it run
     resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-    return;
+    return true;
   }
 
   SyscallEvent ev;
@@ -58,12 +76,20 @@ void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
   const auto tid = static_cast<pid_t>(req.pid);
   read_in_pointers(tid, call);
   const pid_t pidfd_pid = fd_target(tid, call);  // pidfd's pid, fd's owner / pty group
-  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) != 0) {
+  std::optional<TaskInfo> known = sv.table.find(tid);
+  const bool known_caller = known.has_value();
+  // What was read from the tracee (memory, its fds, /proc for an unknown caller) is only
+  // trusted once the notification is known to be still pending: the tid could otherwise
+  // have been recycled. A call read from registers alone, by a caller the table knows,
+  // has nothing to confirm (the reply targets the notification id, not the tid).
+  bool looked_inside = pidfd_pid != -1 || !known_caller;
+  for (const UserBuffer& m : call.mem) looked_inside |= m.read;
+  if (looked_inside && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) != 0) {
     sv.lost_notifications.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return true;
   }
 
-  TaskInfo caller = caller_info(tid, sv);
+  TaskInfo caller = known ? *known : caller_info(tid, sv);
   const SyscallSpec& s = spec(call.sys);
   std::optional<Target> target;
   if (has_target(s.family)) target = sv.table.resolve(call, caller, pidfd_pid);
@@ -86,7 +112,10 @@ void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
   // kill and abort strike before the reply: the caller must never run on with the
   // refused call's result (a shell would exit 1 on EPERM and race the SIGKILL).
   const bool strikes = d.action == Action::kill || d.action == Action::abort;
-  if (strikes) enforce(d, caller.tgid, sv);
+  // A kill must not hit a recycled pid: confirm the caller is still the one waiting.
+  if (strikes && (looked_inside || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) == 0)) {
+    enforce(d, caller.tgid, sv);
+  }
   if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 && !strikes) {
     sv.lost_notifications.fetch_add(1, std::memory_order_relaxed);  // killed meanwhile
   }
@@ -95,6 +124,7 @@ void handle_one(int listener, Supervision& sv, const ArchMap& arch) {
                                 std::chrono::steady_clock::now() - started)
                                 .count()),
       std::memory_order_relaxed);
+  return true;
 }
 
 }  // namespace
@@ -105,7 +135,6 @@ bool enable_sync_wakeup(int listener) {
 }
 
 NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, Supervision& sv) {
-  const ArchMap arch;
   NotifyLoopEnd end;
   std::unordered_set<pid_t> killed;
   auto sweep = [&] {
@@ -119,25 +148,46 @@ NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, Supervision& sv) {
     sv.abort_status.compare_exchange_strong(expected, status);
     sweep();
   };
-  // poll ignores entries whose fd is negative (no signalfd, no timer).
-  pollfd fds[4] = {{config.listener, POLLIN, 0},
+
+  // The receiver blocks in RECV itself: a poll() before each receive cost ~1.5 us per
+  // call (bench/run.sh). It is stopped by kStopSignal, whose handler does nothing but
+  // make RECV fail with EINTR; the signal is sent until the thread says it has left.
+  install_stop_handler();
+  std::atomic<bool> stop{false};
+  std::atomic<bool> receiver_left{false};
+  std::thread receiver([&] {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, kStopSignal);
+    pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
+    const ArchMap arch;
+    while (!stop.load(std::memory_order_acquire)) {
+      if (!handle_one(config.listener, sv, arch)) break;
+    }
+    receiver_left.store(true, std::memory_order_release);
+  });
+
+  // This thread watches the rest: the listener's hang-up (events 0: POLLIN does not wake
+  // it, only POLLHUP/POLLERR), the stop eventfd, fatal signals to sigvisor and the timer.
+  pollfd fds[4] = {{config.listener, 0, 0},
                    {config.wake_fd, POLLIN, 0},
                    {config.signal_fd, POLLIN, 0},
                    {config.timer_fd, POLLIN, 0}};
   for (;;) {
-    const int wait_ms = sv.abort_status.load() != 0 ? kSweepIntervalMs : -1;
+    // An abort decided by the receiver or the ptrace thread is noticed within the idle
+    // period; from then on the tree is swept every kSweepIntervalMs.
+    const int wait_ms = sv.abort_status.load() != 0 ? kSweepIntervalMs : kIdleCheckMs;
     int n = poll(fds, 4, wait_ms);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return end;
+      break;
     }
     if (n == 0) {
-      sweep();
+      if (sv.abort_status.load() != 0) sweep();
       continue;
     }
-    if (fds[0].revents & POLLIN) handle_one(config.listener, sv, arch);
-    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) return end;  // no task left to notify
-    if (fds[1].revents & POLLIN) return end;
+    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) break;  // no task left to notify
+    if (fds[1].revents & POLLIN) break;
     if (fds[2].revents & POLLIN) {
       signalfd_siginfo si{};
       if (read(config.signal_fd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
@@ -154,6 +204,13 @@ NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, Supervision& sv) {
       }
     }
   }
+  stop.store(true, std::memory_order_release);
+  while (!receiver_left.load(std::memory_order_acquire)) {
+    pthread_kill(receiver.native_handle(), kStopSignal);
+    poll(nullptr, 0, 1);
+  }
+  receiver.join();
+  return end;
 }
 
 }  // namespace sigvisor

@@ -2,6 +2,7 @@
 // record. Runs on its own thread; never waits for the ptrace thread.
 #pragma once
 
+#include <csignal>
 #include <cstddef>
 
 #include "supervision.h"
@@ -15,6 +16,11 @@ struct NotifyLoopConfig {
   int signal_fd = -1;  // signalfd for SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to sigvisor
   int timer_fd = -1;   // timerfd for --timeout, or -1
 };
+
+// Interrupts the notify loop's blocking RECV when it must stop. The caller blocks it in
+// every thread before starting the loop (the loop unblocks it in its receiver thread
+// only), so only the loop's own pthread_kill() delivers it.
+inline constexpr int kNotifyStopSignal = SIGURG;
 
 // Exit status after --timeout (as timeout(1) has it).
 inline constexpr int kTimeoutExitStatus = 124;

@@ -128,8 +128,10 @@ Result<int> run_supervised(const SupervisorOptions& opts) {
   if (!filter) return filter.error();
 
   sigset_t fatal = fatal_signals();
+  sigset_t blocked = fatal;
+  sigaddset(&blocked, kNotifyStopSignal);  // only the notify loop's receiver takes it
   sigset_t original;
-  pthread_sigmask(SIG_BLOCK, &fatal, &original);
+  pthread_sigmask(SIG_BLOCK, &blocked, &original);
   struct MaskRestore {
     sigset_t mask;
     ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
