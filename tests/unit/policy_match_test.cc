@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "policy/policy.h"
@@ -134,6 +135,10 @@ struct MatchCase {
   int err;
   bool racy;
 };
+// ctest lists the case by name, not as a byte dump of the struct.
+void PrintTo(const MatchCase& c, std::ostream* os) {
+  *os << c.what;
+}
 
 class PolicyMatch : public ::testing::TestWithParam<MatchCase> {};
 
@@ -372,6 +377,10 @@ struct DeliveryCase {
   Action action;
   std::string rule;
 };
+// ctest lists the case by name, not as a byte dump of the struct.
+void PrintTo(const DeliveryCase& c, std::ostream* os) {
+  *os << c.what;
+}
 
 class PolicyDelivery : public ::testing::TestWithParam<DeliveryCase> {};
 

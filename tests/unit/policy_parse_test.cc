@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 #include <string>
 
 #include "policy/policy.h"
@@ -25,6 +26,10 @@ struct BadCase {
   std::string json;
   std::string error;
 };
+// ctest lists the case by name, not as a byte dump of the struct.
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.what;
+}
 
 class PolicyBad : public ::testing::TestWithParam<BadCase> {};
 
@@ -300,6 +305,10 @@ struct GoodCase {
   const char* what;
   std::string json;
 };
+// ctest lists the case by name, not as a byte dump of the struct.
+void PrintTo(const GoodCase& c, std::ostream* os) {
+  *os << c.what;
+}
 
 class PolicyGood : public ::testing::TestWithParam<GoodCase> {};
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ struct GraphCase {
   std::vector<Event> events;
   std::string body;  // between the header and the closing brace
 };
+// ctest lists the case by name, not as a byte dump of the struct.
+void PrintTo(const GraphCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 std::vector<GraphCase> cases() {
   return {
