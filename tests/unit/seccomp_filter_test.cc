@@ -3,11 +3,11 @@
 // The integration tests run the filter in the kernel; this table also covers what this
 // kernel cannot show: i386 `int 0x80` calls fault on it (no IA32 emulation), so the
 // routing and killing of that ABI's signal syscalls is checked here, on the program.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <sys/syscall.h>
 
@@ -142,17 +142,29 @@ struct FilterCase {
 const FilterCase kCases[] = {
     {"x86_64_kill_notified", AUDIT_ARCH_X86_64, SYS_kill, {1, 9}, false, kNotify},
     {"x86_64_tgkill_notified", AUDIT_ARCH_X86_64, SYS_tgkill, {1, 1, 15}, false, kNotify},
-    {"x86_64_sigprocmask_notified", AUDIT_ARCH_X86_64, SYS_rt_sigprocmask, {0, 0, 0, 8}, false,
+    {"x86_64_sigprocmask_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_rt_sigprocmask,
+     {0, 0, 0, 8},
+     false,
      kNotify},
     {"x86_64_sigaltstack_notified", AUDIT_ARCH_X86_64, SYS_sigaltstack, {0, 0}, false, kNotify},
     {"x86_64_rt_sigreturn_not_routed", AUDIT_ARCH_X86_64, SYS_rt_sigreturn, {}, false, kAllow},
     {"x86_64_getppid_native_speed", AUDIT_ARCH_X86_64, SYS_getppid, {}, false, kAllow},
     {"x86_64_kill_traced_with_results", AUDIT_ARCH_X86_64, SYS_kill, {1, 9}, true, kTrace},
-    {"x86_64_fcntl_setown_notified", AUDIT_ARCH_X86_64, SYS_fcntl, {3, F_SETOWN, 1}, false,
+    {"x86_64_fcntl_setown_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_fcntl,
+     {3, F_SETOWN, 1},
+     false,
      kNotify},
     {"x86_64_fcntl_getfl_native_speed", AUDIT_ARCH_X86_64, SYS_fcntl, {3, F_GETFL}, false, kAllow},
-    {"x86_64_clone_untraced_refused", AUDIT_ARCH_X86_64, SYS_clone, {CLONE_UNTRACED | SIGCHLD},
-     false, errno_of(EPERM)},
+    {"x86_64_clone_untraced_refused",
+     AUDIT_ARCH_X86_64,
+     SYS_clone,
+     {CLONE_UNTRACED | SIGCHLD},
+     false,
+     errno_of(EPERM)},
     {"x86_64_plain_clone_allowed", AUDIT_ARCH_X86_64, SYS_clone, {SIGCHLD}, false, kAllow},
     {"x86_64_clone3_falls_back", AUDIT_ARCH_X86_64, SYS_clone3, {0, 88}, false, errno_of(ENOSYS)},
     {"x32_kill_killed", AUDIT_ARCH_X86_64, kX32Bit | 62, {1, 9}, false, kKill},
@@ -160,8 +172,7 @@ const FilterCase kCases[] = {
     {"i386_kill_routed", AUDIT_ARCH_I386, kI386Kill, {1, 9}, false, kNotify},
     {"i386_tgkill_routed", AUDIT_ARCH_I386, kI386Tgkill, {1, 1, 15}, false, kNotify},
     {"i386_rt_sigaction_killed", AUDIT_ARCH_I386, kI386RtSigaction, {10, 0, 0, 8}, false, kKill},
-    {"i386_rt_sigprocmask_killed", AUDIT_ARCH_I386, kI386RtSigprocmask, {0, 0, 0, 8}, false,
-     kKill},
+    {"i386_rt_sigprocmask_killed", AUDIT_ARCH_I386, kI386RtSigprocmask, {0, 0, 0, 8}, false, kKill},
     {"i386_legacy_sigaction_killed", AUDIT_ARCH_I386, kI386Sigaction, {10, 0, 0}, false, kKill},
     {"i386_getppid_allowed", AUDIT_ARCH_I386, kI386Getppid, {}, false, kAllow},
     {"i386_fcntl_allowed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETOWN, 1}, false, kAllow},
@@ -197,8 +208,7 @@ TEST_P(SeccompFilterTest, ProgramReturnsTheAction) {
   if (want_action == SECCOMP_RET_ERRNO) EXPECT_EQ(*got, c.want);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, SeccompFilterTest, testing::ValuesIn(kCases),
-                         test::CaseName());
+INSTANTIATE_TEST_SUITE_P(Table, SeccompFilterTest, testing::ValuesIn(kCases), test::CaseName());
 
 #endif  // __x86_64__
 
