@@ -46,8 +46,14 @@ struct Supervision {
   void record(EventBody body) {
     sink.record(std::move(body), static_cast<uint32_t>(table.live_tasks()));
   }
-  // SIGKILL every process of the tree (stopped ones die too).
+  // SIGKILL every process of the tree (stopped ones die too). The launched program's
+  // process group first, in one call: otherwise a parent still alive when its child dies
+  // could run its SIGCHLD handler (and print, exit...) before its own SIGKILL. A member
+  // with SIGKILL pending never returns to user space. The group id is only used while
+  // the root is still in the table (not reaped), so it cannot name a recycled group.
+  // Processes that left the group (setsid, setpgid) follow one by one.
   void kill_tree() const {
+    if (root > 0 && table.find(root)) ::kill(-root, SIGKILL);
     for (pid_t p : table.all_tgids()) ::kill(p, SIGKILL);
   }
 };

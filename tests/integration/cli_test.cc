@@ -23,17 +23,10 @@ struct SourceOption {
   std::string value_name;       // "FILE|NAME"
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Every ("long,s", ...) entry of desc.add_options() in tracer/options.cc, with what
 // follows it up to the next entry (to see po::value / value_name / implicit_value).
 std::vector<SourceOption> options_in_source() {
-  std::string src = read_text(std::string(SIGVISOR_SOURCE_DIR) + "/tracer/options.cc");
+  std::string src = read_file(std::string(SIGVISOR_SOURCE_DIR) + "/tracer/options.cc");
   std::size_t begin = src.find("add_options()");
   if (begin == std::string::npos) return {};
   src = src.substr(begin);
@@ -210,7 +203,7 @@ TEST_F(CliRun, HarnessAppendsEveryEventToTheLog) {
   Outcome r = run_sigvisor({}, {example("sender")});
   ASSERT_GE(r.events.size(), 5u);
   std::set<std::string> logged;
-  std::istringstream in(read_text(log));
+  std::istringstream in(read_file(log));
   for (std::string l; std::getline(in, l);) {
     if (!l.empty()) logged.insert(nlohmann::json::parse(l).dump());
   }

@@ -33,13 +33,6 @@ std::set<pid_t> tree_pids(const std::vector<nlohmann::json>& events) {
   return out;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Waits (bounded: this is a liveness wait, not a timed assertion) until `pred` holds.
 template <typename Pred>
 bool eventually(Pred pred, int seconds = 20) {
@@ -102,7 +95,7 @@ std::vector<std::string> three_process_tree(const std::string& dir) {
 
 std::vector<pid_t> ready_pids(const std::string& dir) {
   std::vector<pid_t> pids;
-  std::istringstream in(slurp(dir + "/pids"));
+  std::istringstream in(read_file(dir + "/pids"));
   std::string line;
   while (std::getline(in, line)) {
     if (line == "ready") return pids;
@@ -150,12 +143,13 @@ TEST_P(FatalSignal, KillsTheTreeFlushesLogsAndExits128PlusN) {
   const int sig = GetParam();
   const std::string dir = fresh_dir();
   Running s = start(dir, three_process_tree(dir));
-  ASSERT_TRUE(eventually([&] { return !ready_pids(s.dir).empty(); })) << slurp(s.dir + "/stderr");
+  ASSERT_TRUE(eventually([&] { return !ready_pids(s.dir).empty(); }))
+      << read_file(s.dir + "/stderr");
   auto pids = ready_pids(s.dir);
   ASSERT_EQ(pids.size(), 3u);
   ASSERT_EQ(kill(s.pid, sig), 0);
   EXPECT_EQ(s.wait(), 128 + sig);
-  std::string err = slurp(s.dir + "/stderr");
+  std::string err = read_file(s.dir + "/stderr");
   std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
   EXPECT_NE(err.find("sigvisor: received " + name + ": killed 3 processes\n"), std::string::npos)
       << err;
@@ -167,7 +161,7 @@ TEST_P(FatalSignal, KillsTheTreeFlushesLogsAndExits128PlusN) {
     EXPECT_EQ(events[i].value("seq", -1), static_cast<int64_t>(i));
     if (events[i].value("event", "") == "exit") ++exits;
   }
-  EXPECT_EQ(exits, 3u) << slurp(s.dir + "/trace");
+  EXPECT_EQ(exits, 3u) << read_file(s.dir + "/trace");
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, FatalSignal, ::testing::Values(SIGTERM, SIGINT, SIGHUP));
@@ -175,7 +169,8 @@ INSTANTIATE_TEST_SUITE_P(Signals, FatalSignal, ::testing::Values(SIGTERM, SIGINT
 TEST_F(Containment, SigkilledSupervisorLeavesNothingRunning) {
   const std::string dir = fresh_dir();
   Running s = start(dir, three_process_tree(dir));
-  ASSERT_TRUE(eventually([&] { return !ready_pids(s.dir).empty(); })) << slurp(s.dir + "/stderr");
+  ASSERT_TRUE(eventually([&] { return !ready_pids(s.dir).empty(); }))
+      << read_file(s.dir + "/stderr");
   auto pids = ready_pids(s.dir);
   ASSERT_EQ(pids.size(), 3u);
   for (pid_t p : pids) ASSERT_TRUE(alive(p)) << p;

@@ -25,17 +25,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Waits (bounded) until wait_signals' progress file says COUNT >= n; returns its pid or 0.
 pid_t wait_progress(const std::string& file, int n) {
   for (int i = 0; i < 6000; ++i) {
-    std::istringstream in(slurp(file));
+    std::istringstream in(read_file(file));
     int pid = 0;
     int count = -1;
     if (in >> pid >> count && count >= n) return pid;
@@ -306,7 +299,7 @@ TEST_F(Delivery, GraphOfThreeProcessesHasTheExpectedEdges) {
   std::string parent = "p" + std::to_string(spawns[0]["pid"].get<int>());
   std::string b = "p" + std::to_string(spawns[0]["child"]["pid"].get<int>());
   std::string a = "p" + std::to_string(spawns[1]["child"]["pid"].get<int>());
-  std::string text = slurp(dot);
+  std::string text = read_file(dot);
   ASSERT_FALSE(text.empty()) << r.err;
   auto has_line = [&](const std::string& line) {
     return lines_with(text, line).size() == 1 && text.find("\n" + line + "\n") != std::string::npos;
@@ -324,7 +317,7 @@ TEST_F(Delivery, GraphOfThreeProcessesHasTheExpectedEdges) {
   EXPECT_EQ(lines_with(text, " -> ").size(), 4u) << text;
   std::string svg = dot.substr(0, dot.size() - 4) + ".svg";
   if (access("/usr/bin/dot", X_OK) == 0) {
-    EXPECT_NE(slurp(svg).find("<svg"), std::string::npos) << r.err;
+    EXPECT_NE(read_file(svg).find("<svg"), std::string::npos) << r.err;
   } else {
     EXPECT_NE(r.err.find("Graphviz 'dot' is not installed"), std::string::npos) << r.err;
   }

@@ -16,13 +16,6 @@
 namespace sigvisor::test {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string make_temp_dir() {
   char tmpl[] = "/tmp/sigvisor-test-XXXXXX";
   char* d = mkdtemp(tmpl);
@@ -64,8 +57,8 @@ Outcome exec_capture(const std::vector<std::string>& argv, const std::string& di
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   r.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
   return r;
 }
 
@@ -88,6 +81,28 @@ void append_events_log(const std::string& lines) {
 
 }  // namespace
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Canary::Canary() {
+  pid_ = fork();
+  if (pid_ == 0) {
+    execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+}
+
+Canary::~Canary() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
 std::string example(const std::string& name) {
   return std::string(SIGVISOR_EXAMPLES_DIR) + "/" + name;
 }
@@ -100,8 +115,8 @@ Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
   argv.push_back("--");
   argv.insert(argv.end(), command.begin(), command.end());
   Outcome r = exec_capture(argv, dir, timeout_s);
-  r.trace = slurp(dir + "/trace");
-  std::istringstream events(slurp(dir + "/events"));
+  r.trace = read_file(dir + "/trace");
+  std::istringstream events(read_file(dir + "/events"));
   std::string line;
   std::string parsed_lines;
   while (std::getline(events, line)) {
@@ -157,11 +172,11 @@ std::vector<std::string> lines_with(const std::string& text, const std::string& 
 namespace sigvisor::test {
 
 std::string missing_kernel_feature() {
-  std::string actions = slurp("/proc/sys/kernel/seccomp/actions_avail");
+  std::string actions = read_file("/proc/sys/kernel/seccomp/actions_avail");
   if (actions.find("user_notif") == std::string::npos) {
     return "kernel lacks seccomp user notification (/proc/sys/kernel/seccomp/actions_avail)";
   }
-  std::string yama = slurp("/proc/sys/kernel/yama/ptrace_scope");
+  std::string yama = read_file("/proc/sys/kernel/yama/ptrace_scope");
   if (!yama.empty() && yama[0] == '3') return "ptrace disabled (kernel.yama.ptrace_scope=3)";
   return {};
 }
@@ -172,7 +187,7 @@ namespace sigvisor::test {
 
 std::vector<nlohmann::json> read_events(const std::string& path) {
   std::vector<nlohmann::json> out;
-  std::istringstream in(slurp(path));
+  std::istringstream in(read_file(path));
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty()) out.push_back(nlohmann::json::parse(line));
@@ -185,7 +200,7 @@ std::string temp_path(const std::string& stem) {
 }
 
 bool alive(pid_t pid) {
-  std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   if (stat.empty()) return false;
   auto close = stat.rfind(')');
   return close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'Z';

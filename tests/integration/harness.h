@@ -64,5 +64,20 @@ std::vector<nlohmann::json> read_events(const std::string& path);
 std::string temp_path(const std::string& stem);
 // True while `pid` exists (and is not a zombie).
 bool alive(pid_t pid);
+// The whole contents of a file ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
+// A `sleep 60` outside the sandbox for programs to aim at; killed when destroyed.
+class Canary {
+ public:
+  Canary();
+  ~Canary();
+  Canary(const Canary&) = delete;
+  Canary& operator=(const Canary&) = delete;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
 
 }  // namespace sigvisor::test

@@ -13,28 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-// A process outside the sandbox for the program to aim at; killed at the end.
-class Canary {
- public:
-  Canary() {
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~Canary() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-};
-
 std::vector<json> with_cmd(const Outcome& r, const std::string& sys, const std::string& key,
                            const std::string& cmd) {
   std::vector<json> out;

@@ -15,26 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-// A `sleep 60` started outside the sandbox, killed at the end of the test.
-class Canary {
- public:
-  Canary() {
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl("/bin/sleep", "sleep", "60", nullptr);
-      _exit(127);
-    }
-  }
-  ~Canary() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-};
-
 std::vector<json> refused(const Outcome& r) {
   std::vector<json> out;
   for (const auto& e : of_kind(r, "syscall")) {

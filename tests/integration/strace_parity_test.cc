@@ -26,13 +26,6 @@ struct KnownDifference {
 // added here with its reason in docs/strace-differences.md.
 const std::vector<KnownDifference> kKnownDifferences = {};
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string joined(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& l : lines) out += "  " + l + "\n";
@@ -58,7 +51,7 @@ class StraceParity : public SigvisorTest {
     Outcome r = run_native({"strace", "-f", "-qq", "-e", std::string("trace=") + kSignalFamily,
                             "-e", "signal=none", "-o", file, "setarch", "-R", prog});
     EXPECT_EQ(r.exit_status, 0) << "under strace: " << r.err;
-    return slurp(file);
+    return read_file(file);
   }
 };
 

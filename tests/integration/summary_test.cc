@@ -47,13 +47,6 @@ std::map<std::string, CallCounts> summary_counts(const Outcome& r, uint64_t* den
   return out;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class Summary : public SigvisorTest {
  protected:
   void SetUp() override {
@@ -106,11 +99,11 @@ TEST_F(Summary, CountsMatchStraceC) {
   Outcome s = run_native({"strace", "-c", "-f", "-e", std::string("trace=") + kSignalFamily, "-o",
                           file, example("all_signal_calls")});
   ASSERT_EQ(s.exit_status, 0) << s.err;
-  auto reference = strace_counts(slurp(file));
-  ASSERT_EQ(reference.count("total"), 1u) << slurp(file);
+  auto reference = strace_counts(read_file(file));
+  ASSERT_EQ(reference.count("total"), 1u) << read_file(file);
   EXPECT_EQ(reference["total"], (CallCounts{72, 25}));
   reference.erase("total");
-  EXPECT_EQ(reference, kExpected) << slurp(file);
+  EXPECT_EQ(reference, kExpected) << read_file(file);
 
   Outcome r = run_sigvisor({"-c", "--results"}, {example("all_signal_calls")});
   ASSERT_EQ(r.exit_status, 0) << r.err;
