@@ -3,7 +3,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+bash scripts/deps.sh
 jobs=$(nproc)
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -11,7 +11,7 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 # The .deb: installs with apt, the installed binary runs the demo, then it is removed.
-scripts/package_test.sh build
+bash scripts/package_test.sh build
 
 # The sanitizer build: the supervisor, the examples and the tests all instrumented.
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGVISOR_SANITIZE=ON
@@ -20,4 +20,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 # Fuzz the policy loader and the decoders for a bounded time (clang + libFuzzer).
-scripts/fuzz.sh "${SIGVISOR_FUZZ_SECONDS:-30}"
+bash scripts/fuzz.sh "${SIGVISOR_FUZZ_SECONDS:-30}"
