@@ -26,89 +26,8 @@ constexpr std::size_t kCallAddr = 16, kSyscall = 24, kArch = 28;  // sigsys
 
 constexpr int kClockTicks = 100;  // USER_HZ: strace prints si_utime as "5 /* 0.05 s */"
 
-struct CodeName {
-  int sig;  // 0: generic, tried first for every signal
-  int code;
-  std::string_view name;
-};
-
-// strace 6.1's siginfo_codes and per-signal tables. Deliberately not si_code_name():
-// strace 6.1 predates SEGV_CPERR and has no PROF_* names.
-constexpr CodeName kCodes[] = {
-    {0, 0, "SI_USER"},
-    {0, 0x80, "SI_KERNEL"},
-    {0, -1, "SI_QUEUE"},
-    {0, -2, "SI_TIMER"},
-    {0, -3, "SI_MESGQ"},
-    {0, -4, "SI_ASYNCIO"},
-    {0, -5, "SI_SIGIO"},
-    {0, -6, "SI_TKILL"},
-    {0, -7, "SI_DETHREAD"},
-    {0, -60, "SI_ASYNCNL"},
-    {SIGILL, 1, "ILL_ILLOPC"},
-    {SIGILL, 2, "ILL_ILLOPN"},
-    {SIGILL, 3, "ILL_ILLADR"},
-    {SIGILL, 4, "ILL_ILLTRP"},
-    {SIGILL, 5, "ILL_PRVOPC"},
-    {SIGILL, 6, "ILL_PRVREG"},
-    {SIGILL, 7, "ILL_COPROC"},
-    {SIGILL, 8, "ILL_BADSTK"},
-    {SIGILL, 9, "ILL_BADIADDR"},
-    {SIGFPE, 1, "FPE_INTDIV"},
-    {SIGFPE, 2, "FPE_INTOVF"},
-    {SIGFPE, 3, "FPE_FLTDIV"},
-    {SIGFPE, 4, "FPE_FLTOVF"},
-    {SIGFPE, 5, "FPE_FLTUND"},
-    {SIGFPE, 6, "FPE_FLTRES"},
-    {SIGFPE, 7, "FPE_FLTINV"},
-    {SIGFPE, 8, "FPE_FLTSUB"},
-    {SIGFPE, 14, "FPE_FLTUNK"},
-    {SIGFPE, 15, "FPE_CONDTRAP"},
-    {SIGSEGV, 1, "SEGV_MAPERR"},
-    {SIGSEGV, 2, "SEGV_ACCERR"},
-    {SIGSEGV, 3, "SEGV_BNDERR"},
-    {SIGSEGV, 4, "SEGV_PKUERR"},
-    {SIGSEGV, 5, "SEGV_ACCADI"},
-    {SIGSEGV, 6, "SEGV_ADIDERR"},
-    {SIGSEGV, 7, "SEGV_ADIPERR"},
-    {SIGSEGV, 8, "SEGV_MTEAERR"},
-    {SIGSEGV, 9, "SEGV_MTESERR"},
-    {SIGBUS, 1, "BUS_ADRALN"},
-    {SIGBUS, 2, "BUS_ADRERR"},
-    {SIGBUS, 3, "BUS_OBJERR"},
-    {SIGBUS, 4, "BUS_MCEERR_AR"},
-    {SIGBUS, 5, "BUS_MCEERR_AO"},
-    {SIGTRAP, 1, "TRAP_BRKPT"},
-    {SIGTRAP, 2, "TRAP_TRACE"},
-    {SIGTRAP, 3, "TRAP_BRANCH"},
-    {SIGTRAP, 4, "TRAP_HWBKPT"},
-    {SIGTRAP, 5, "TRAP_UNK"},
-    {SIGTRAP, 6, "TRAP_PERF"},
-    {SIGCHLD, 1, "CLD_EXITED"},
-    {SIGCHLD, 2, "CLD_KILLED"},
-    {SIGCHLD, 3, "CLD_DUMPED"},
-    {SIGCHLD, 4, "CLD_TRAPPED"},
-    {SIGCHLD, 5, "CLD_STOPPED"},
-    {SIGCHLD, 6, "CLD_CONTINUED"},
-    {SIGIO, 1, "POLL_IN"},
-    {SIGIO, 2, "POLL_OUT"},
-    {SIGIO, 3, "POLL_MSG"},
-    {SIGIO, 4, "POLL_ERR"},
-    {SIGIO, 5, "POLL_PRI"},
-    {SIGIO, 6, "POLL_HUP"},
-    {SIGSYS, 1, "SYS_SECCOMP"},
-    {SIGSYS, 2, "SYS_USER_DISPATCH"},
-};
-
-const std::string_view* code_name(int sig, int code) {
-  for (const CodeName& e : kCodes) {
-    if (e.sig == 0 && e.code == code) return &e.name;
-  }
-  for (const CodeName& e : kCodes) {
-    if (e.sig != 0 && e.sig == sig && e.code == code) return &e.name;
-  }
-  return nullptr;
-}
+// si_code names come from si_code_name() (signal_names.h): the same table the policy
+// language uses, in strace 6.1's spelling.
 
 // One printed field: its strace text and its JSON value.
 struct Field {
@@ -261,7 +180,7 @@ Fields siginfo_fields(const uint8_t* p) {
   if (sig == 0) return f;  // strace prints "{}"
   int32_t code = load<int32_t>(p + kCode);
   f.push_back({"si_signo", signal_name(sig), signal_json(sig)});
-  if (const std::string_view* name = code_name(sig, code)) {
+  if (auto name = si_code_name(sig, code)) {
     f.push_back({"si_code", std::string(*name), std::string(*name)});
   } else {
     f.push_back({"si_code", hex_string(static_cast<uint32_t>(code)), code});
