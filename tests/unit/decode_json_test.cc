@@ -10,71 +10,14 @@
 #include <vector>
 
 #include "decode/decode.h"
+#include "decode_call_builder.h"
 
 namespace sigvisor {
 namespace {
 
 using nlohmann::json;
 
-constexpr uint64_t kA = 0x7ffdb6a5f500;
-constexpr uint64_t kB = 0x7ffdb6a5f4f8;
-
-struct KSigaction {
-  uint64_t handler, flags, restorer, mask;
-};
-struct KStack {
-  uint64_t sp;
-  int32_t flags;
-  int32_t pad;
-  uint64_t size;
-};
-struct KTimespec {
-  int64_t sec;
-  int64_t nsec;
-};
-
-uint64_t set_of(std::initializer_list<int> sigs) {
-  uint64_t m = 0;
-  for (int s : sigs) m |= uint64_t{1} << (s - 1);
-  return m;
-}
-
-siginfo_t info(int signo, int code) {
-  siginfo_t si;
-  std::memset(&si, 0, sizeof si);
-  si.si_signo = signo;
-  si.si_code = code;
-  return si;
-}
-
-struct Call {
-  CallData d;
-  Call(Sys s, std::initializer_list<uint64_t> regs) {
-    d.sys = s;
-    int i = 0;
-    for (uint64_t r : regs) d.regs[i++] = r;
-  }
-  template <class T>
-  Call& mem(int i, const T& v) {
-    UserBuffer& b = d.mem[i];
-    b.addr = d.regs[i];
-    b.size = sizeof(T);
-    b.read = true;
-    b.ok = true;
-    std::memcpy(b.bytes.data(), &v, sizeof(T));
-    return *this;
-  }
-  Call& unreadable(int i) {
-    d.mem[i].addr = d.regs[i];
-    d.mem[i].size = 8;
-    d.mem[i].read = true;
-    return *this;
-  }
-  Call& ret(int64_t r) {
-    d.retval = r;
-    return *this;
-  }
-};
+using namespace test;  // NOLINT(google-build-using-namespace): the builders
 
 struct Case {
   const char* label;
