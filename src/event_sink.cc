@@ -9,18 +9,28 @@
 
 namespace sigvisor {
 namespace {
+// Producers wait (the traced program is slowed, nothing is dropped) beyond this many.
 constexpr std::size_t kMaxQueued = 1 << 16;
+constexpr std::size_t kChunkEvents = 512;
+constexpr std::size_t kMaxChunks = kMaxQueued / kChunkEvents;
+constexpr std::size_t kMaxSpares = 8;
 // The writer wakes on its own at this interval; producers wake it early only when a
 // batch is this large. Either way no futex wake-up sits on the per-event hot path.
 constexpr auto kWriterPeriod = std::chrono::milliseconds(10);
 constexpr std::size_t kWakeBatch = 4096;
-// Room for one writer period's events at ~100k events/s without reallocating.
-constexpr std::size_t kInitialReserve = 1024;
+
+std::vector<Event> new_chunk() {
+  std::vector<Event> c;
+  c.reserve(kChunkEvents);
+  return c;
+}
 }  // namespace
 
 EventSink::EventSink(SinkConfig config)
     : config_(config), start_(std::chrono::steady_clock::now()) {
-  queue_.reserve(kInitialReserve);
+  queue_.reserve(kMaxChunks);  // the list of chunks itself never grows under the lock
+  // Room for ~one writer period at 100k events/s before the first spare is needed.
+  for (int i = 0; i < 2; ++i) spares_.push_back(new_chunk());
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -31,10 +41,19 @@ EventSink::~EventSink() {
 uint64_t EventSink::record(EventBody body, uint32_t nprocs) {
   double ts = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::unique_lock lock(mu_);
-  has_space_.wait(lock, [this] { return queue_.size() < kMaxQueued || closing_; });
+  has_space_.wait(lock, [this] { return queued_ < kMaxQueued || closing_; });
+  if (queue_.empty() || queue_.back().size() == kChunkEvents) {
+    if (spares_.empty()) {
+      queue_.push_back(new_chunk());
+    } else {
+      queue_.push_back(std::move(spares_.back()));
+      spares_.pop_back();
+    }
+  }
   uint64_t seq = next_seq_++;
-  queue_.push_back(Event{seq, ts, nprocs, std::move(body)});
-  if (writer_idle_ && queue_.size() >= kWakeBatch) {
+  queue_.back().push_back(Event{seq, ts, nprocs, std::move(body)});
+  ++queued_;
+  if (writer_idle_ && queued_ >= kWakeBatch) {
     writer_idle_ = false;
     has_work_.notify_one();
   }
@@ -42,8 +61,8 @@ uint64_t EventSink::record(EventBody body, uint32_t nprocs) {
 }
 
 void EventSink::writer_loop() {
-  std::vector<Event> batch;
-  batch.reserve(kInitialReserve);
+  std::vector<Chunk> batch;
+  batch.reserve(kMaxChunks);
   std::string text_buf;
   std::string json_buf;
   for (;;) {
@@ -56,23 +75,32 @@ void EventSink::writer_loop() {
       writer_idle_ = false;
       if (queue_.empty() && closing_) return;
       batch.swap(queue_);
+      queued_ = 0;
       has_space_.notify_all();
     }
     write_batch(batch, text_buf, json_buf);
+    for (Chunk& c : batch) c.clear();  // destroys the events outside the lock
+    std::lock_guard lock(mu_);
+    for (Chunk& c : batch) {
+      if (spares_.size() == kMaxSpares) break;
+      spares_.push_back(std::move(c));
+    }
     batch.clear();
   }
 }
 
-void EventSink::write_batch(std::vector<Event>& batch, std::string& text_buf,
+void EventSink::write_batch(const std::vector<Chunk>& batch, std::string& text_buf,
                             std::string& json_buf) {
   text_buf.clear();
   json_buf.clear();
-  for (const Event& e : batch) {
-    if (config_.observer) config_.observer(e);
-    if (config_.text != nullptr) format_event_text(e, config_.style, text_buf);
-    if (config_.json != nullptr) {
-      json_buf += event_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      json_buf += '\n';
+  for (const Chunk& chunk : batch) {
+    for (const Event& e : chunk) {
+      if (config_.observer) config_.observer(e);
+      if (config_.text != nullptr) format_event_text(e, config_.style, text_buf);
+      if (config_.json != nullptr) {
+        json_buf += event_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        json_buf += '\n';
+      }
     }
   }
   auto put = [this](std::FILE* f, const std::string& buf, const char* what) {
