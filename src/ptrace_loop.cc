@@ -114,42 +114,78 @@ constexpr SigframeMask kSigframeMasks[] = {
 // return register at a signal-delivery stop.
 constexpr long kErestartSys = 512;
 constexpr long kErestartNoIntr = 513;
+constexpr long kErestartNoHand = 514;
 
 // A signal (or a group stop) that reaches a task while its call waits in the seccomp
 // notification queue, not yet received by the notify loop, aborts the wait (once received,
 // WAIT_KILLABLE_RECV lets only fatal signals through): the call never ran, no event was
 // recorded, and it returns -ERESTARTSYS, which a handler without SA_RESTART turns into an
 // EINTR that natively none of our calls gives (the non-blocking ones cannot be interrupted,
-// and the wait family fails with -EINTR or -ERESTARTNOHAND, never -ERESTARTSYS). Natively
-// the signal would just have come before the call: -ERESTARTNOINTR makes the kernel run the
-// call again after the handler whatever SA_RESTART says, and the rerun is notified, decided
-// and recorded once. Only for calls the filter routes (indirect ones: routed commands only);
-// a routed call that ran never leaves -ERESTARTSYS behind, so nothing native is changed.
-void restart_aborted_notification(pid_t pid, const ArchMap& arch) {
+// and the wait family fails with -EINTR or -ERESTARTNOHAND, never -ERESTARTSYS). What the
+// call returns instead is what it would have done natively:
+// - a call that does not block: the signal just came before it. -ERESTARTNOINTR makes the
+//   kernel run the call again after the handler whatever SA_RESTART says, and the rerun
+//   is notified, decided and recorded once.
+// - a wait (pause, rt_sigsuspend, rt_sigtimedwait): the task was already in the call, so
+//   the signal interrupted the wait, and the wait returns as it does then: pause and
+//   rt_sigsuspend -ERESTARTNOHAND (EINTR after a handler, run again when none ran),
+//   rt_sigtimedwait -EINTR. Running a wait again would have it sleep on for a signal that
+//   has come and gone (interrupted_wait_test.cc).
+// Only for calls the filter routes (indirect ones: routed commands only); a routed call
+// that ran never leaves -ERESTARTSYS behind, so nothing native is changed.
+long interrupted_result(Sys sys) {
+  switch (sys) {
+    case Sys::pause:
+    case Sys::rt_sigsuspend:
+      return -kErestartNoHand;
+    case Sys::rt_sigtimedwait:
+      return -EINTR;
+    default:
+      return -kErestartNoIntr;
+  }
+}
+
+// A wait interrupted in the notification queue (see interrupted_result): the call as the
+// task made it, to be recorded with the result it now returns.
+struct InterruptedWait {
+  CallData call;
+};
+
+std::optional<InterruptedWait> restart_aborted_notification(pid_t pid, const ArchMap& arch) {
 #if defined(__x86_64__)
   user_regs_struct regs{};
-  if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0) return;
-  if (static_cast<long>(regs.rax) != -kErestartSys) return;
+  if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0) return std::nullopt;
+  if (static_cast<long>(regs.rax) != -kErestartSys) return std::nullopt;
   const auto nr = static_cast<long>(regs.orig_rax);
-  if (nr < 0) return;  // not stopped in a syscall
+  if (nr < 0) return std::nullopt;  // not stopped in a syscall
   __ptrace_syscall_info info;
   std::memset(&info, 0, sizeof info);
-  if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) <= 0) return;
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) <= 0) return std::nullopt;
   auto sys = arch.lookup(info.arch, static_cast<int>(nr));
-  if (!sys) return;
-  if (spec(*sys).family == Family::indirect) {
-    const bool native = info.arch == ArchMap::native_arch();
-    const std::array<uint64_t, 6> args =
-        native
-            ? std::array<uint64_t, 6>{regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9}
-            : std::array<uint64_t, 6>{regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp};
-    if (indirect_command(*sys, args) == nullptr) return;  // not routed: a native result
+  if (!sys) return std::nullopt;
+  const bool native = info.arch == ArchMap::native_arch();
+  const std::array<uint64_t, 6> args =
+      native ? std::array<uint64_t, 6>{regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9}
+             : std::array<uint64_t, 6>{regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp};
+  if (spec(*sys).family == Family::indirect && indirect_command(*sys, args) == nullptr) {
+    return std::nullopt;  // not routed: a native result
   }
-  regs.rax = static_cast<unsigned long long>(-kErestartNoIntr);
+  const long result = interrupted_result(*sys);
+  regs.rax = static_cast<unsigned long long>(result);
   ptrace(PTRACE_SETREGS, pid, nullptr, &regs);
+  if (result == -kErestartNoIntr) return std::nullopt;  // run again: recorded then
+  InterruptedWait w;
+  w.call.sys = *sys;
+  w.call.arch = info.arch;
+  w.call.regs = args;
+  // What the program sees: EINTR (-ERESTARTNOHAND becomes EINTR after a handler; when
+  // none runs the wait is made again, notified and recorded once more).
+  w.call.retval = -EINTR;
+  return w;
 #else
   (void)pid;
   (void)arch;
+  return std::nullopt;
 #endif
 }
 
@@ -165,6 +201,7 @@ class PtraceLoop {
   void on_spawn(pid_t pid, int event);
   void on_exec(pid_t pid);
   void on_signal(pid_t pid, int sig);
+  void record_interrupted_wait(pid_t pid, InterruptedWait& w);
   void identify_sender(SignalEvent& ev, const siginfo_t& si, pid_t receiver, double stop_time);
   std::optional<SenderClaim> pending_claim(pid_t receiver, int sig,
                                            const ClaimedFields& delivered) const;
@@ -252,6 +289,23 @@ void PtraceLoop::on_exec(pid_t pid) {
   sv_.record(std::move(ev));
 }
 
+// The wait never reached the notify loop: decided and recorded here, before the signal
+// that interrupted it (its mask and timeout are still in the task's memory).
+void PtraceLoop::record_interrupted_wait(pid_t pid, InterruptedWait& w) {
+  SyscallEvent ev;
+  ev.call = w.call;
+  read_in_pointers(pid, ev.call);
+  TaskInfo caller = known(pid);
+  std::string exe = sv_.policy_uses_exe ? sv_.table.exe(caller.tgid) : std::string();
+  CallContext ctx{&ev.call, caller.tgid, caller.tid, comm_view(caller.comm), exe, nullptr};
+  Decision d = decide_call(ctx, sv_);
+  ev.caller = ref(caller);
+  // A refusal cannot be applied to a call that did not run (it returns EINTR either way);
+  // the event still says what the policy decided. kill and abort are enforced.
+  record_call(std::move(ev), d, sv_);
+  enforce(d, caller.tgid, sv_);
+}
+
 // Who sent the signal a task is about to receive, as far as the kernel lets us know it:
 // - SI_USER, SI_TKILL (and SI_MESGQ with no matching call): the kernel wrote si_pid, so the
 //   pid is exact. A sandbox pid (live, or exited and remembered) is named from our table.
@@ -269,7 +323,7 @@ void PtraceLoop::on_exec(pid_t pid) {
 //   SI_DETHREAD, SI_ASYNCNL) with no match come from the kernel.
 // - positive codes and SI_KERNEL: the kernel.
 void PtraceLoop::on_signal(pid_t pid, int sig) {
-  restart_aborted_notification(pid, arch_);
+  if (auto w = restart_aborted_notification(pid, arch_)) record_interrupted_wait(pid, *w);
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
   if (ptrace(PTRACE_GETSIGINFO, pid, nullptr, &si) != 0) {
