@@ -33,17 +33,6 @@ std::set<pid_t> tree_pids(const std::vector<nlohmann::json>& events) {
   return out;
 }
 
-// Waits (bounded: this is a liveness wait, not a timed assertion) until `pred` holds.
-template <typename Pred>
-bool eventually(Pred pred, int seconds = 20) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return pred();
-}
-
 // sigvisor started by hand (so the test can signal it), stderr to a file.
 struct Running {
   pid_t pid = -1;

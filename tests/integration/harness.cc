@@ -199,11 +199,17 @@ std::string temp_path(const std::string& stem) {
   return make_temp_dir() + "/" + stem;
 }
 
+char task_state(pid_t pid, pid_t tid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/";
+  if (tid > 0) path += "task/" + std::to_string(tid) + "/";
+  std::string stat = read_file(path + "stat");
+  auto close = stat.rfind(')');  // the name may hold spaces and parentheses
+  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
+}
+
 bool alive(pid_t pid) {
-  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-  if (stat.empty()) return false;
-  auto close = stat.rfind(')');
-  return close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'Z';
+  const char state = task_state(pid);
+  return state != 0 && state != 'Z';
 }
 
 }  // namespace sigvisor::test

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sigvisor::test {
@@ -64,6 +66,20 @@ std::vector<nlohmann::json> read_events(const std::string& path);
 std::string temp_path(const std::string& stem);
 // True while `pid` exists (and is not a zombie).
 bool alive(pid_t pid);
+// The one-letter state (R, S, T, t, Z...) of /proc/PID/stat, or of /proc/PID/task/TID/stat
+// when tid > 0; 0 when it cannot be read.
+char task_state(pid_t pid, pid_t tid = 0);
+
+// Waits (bounded: this is a liveness wait, not a timed assertion) until `pred` holds.
+template <typename Pred>
+bool eventually(Pred pred, int seconds = 20) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return pred();
+}
 // The whole contents of a file ("" when it cannot be read).
 std::string read_file(const std::string& path);
 

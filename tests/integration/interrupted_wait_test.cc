@@ -45,19 +45,14 @@ std::string read_lines(int fd, int want, double seconds) {
 
 // Every thread of `pid` is stopped (state T).
 bool all_threads_stopped(pid_t pid) {
-  const std::string dir = "/proc/" + std::to_string(pid) + "/task/";
-  DIR* d = opendir(dir.c_str());
+  DIR* d = opendir(("/proc/" + std::to_string(pid) + "/task").c_str());
   if (d == nullptr) return false;
   bool all = true;
   int seen = 0;
   while (dirent* e = readdir(d)) {
     if (e->d_name[0] == '.') continue;
     ++seen;
-    std::string stat = read_file(dir + e->d_name + "/stat");
-    auto close = stat.rfind(')');
-    if (close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'T') {
-      all = false;
-    }
+    all = all && task_state(pid, static_cast<pid_t>(std::stoi(e->d_name))) == 'T';
   }
   closedir(d);
   return all && seen > 0;
@@ -69,13 +64,6 @@ bool waiting_for_supervisor(pid_t pid, long nr) {
   std::string sc = read_file(base + "syscall");
   if (sc.rfind(std::to_string(nr) + " ", 0) != 0) return false;
   return read_file(base + "wchan").find("seccomp") != std::string::npos;
-}
-
-// The one-letter state of a task (R, S, T, t...), or 0 when it cannot be read.
-char state_of(pid_t pid) {
-  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-  auto close = stat.rfind(')');
-  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
 }
 
 class InterruptedWait : public SigvisorTest, public ::testing::WithParamInterface<const char*> {};
@@ -126,17 +114,9 @@ TEST_P(InterruptedWait, ReturnsEintrInsteadOfWaitingOn) {
 
   // Stop sigvisor: from now on nothing receives the program's notification.
   ASSERT_EQ(kill(sv, SIGSTOP), 0);
-  auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (!all_threads_stopped(sv) && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ASSERT_TRUE(all_threads_stopped(sv)) << "sigvisor did not stop";
+  ASSERT_TRUE(eventually([&] { return all_threads_stopped(sv); }, 10)) << "sigvisor did not stop";
   ASSERT_EQ(write(to_prog[1], "g", 1), 1);
-  deadline = Clock::now() + std::chrono::seconds(10);
-  while (!waiting_for_supervisor(prog, nr) && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (!waiting_for_supervisor(prog, nr)) {
+  if (!eventually([&] { return waiting_for_supervisor(prog, nr); }, 10)) {
     auto [rest, st] = finish();
     FAIL() << "the program never waited in the notification queue for " << wait
            << " (wchan: " << read_file("/proc/" + std::to_string(prog) + "/wchan") << ")";
@@ -144,11 +124,8 @@ TEST_P(InterruptedWait, ReturnsEintrInsteadOfWaitingOn) {
   ASSERT_EQ(syscall(SYS_tgkill, prog, prog, SIGALRM), 0);
   // Only once the aborted wait has reached its delivery stop may sigvisor go on: were it
   // to receive the notification first, the wait would run and be interrupted natively.
-  deadline = Clock::now() + std::chrono::seconds(10);
-  while (state_of(prog) != 't' && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  EXPECT_EQ(state_of(prog), 't') << "the SIGALRM did not reach a delivery stop";
+  EXPECT_TRUE(eventually([&] { return task_state(prog) == 't'; }, 10))
+      << "the SIGALRM did not reach a delivery stop";
   auto [rest, st] = finish();
 
   // The wait returned EINTR after its handler, as it does natively for a signal that
