@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "policy/policy.h"
-#include "scope.h"
+#include "tasks/scope.h"
 #include "syscall_table.h"
 
 namespace sigvisor {

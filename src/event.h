@@ -16,7 +16,7 @@
 
 #include "call_data.h"
 #include "policy/policy.h"
-#include "scope.h"
+#include "tasks/scope.h"
 
 namespace sigvisor {
 

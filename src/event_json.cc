@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 
 #include "decode/decode.h"
+#include "kernel/syscall_arch.h"
 #include "signal_names.h"
-#include "syscall_arch.h"
 
 namespace sigvisor {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "options.h"
 #include "policy/policy.h"
-#include "supervisor.h"
+#include "supervise/supervisor.h"
 #include "trace_set.h"
 
 namespace {

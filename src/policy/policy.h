@@ -10,7 +10,7 @@
 
 #include "call_data.h"
 #include "result.h"
-#include "scope.h"
+#include "tasks/scope.h"
 
 namespace sigvisor {
 

@@ -17,9 +17,9 @@
 
 #include "policy/policy.h"
 #include "result.h"
-#include "scope.h"
 #include "signal_names.h"
 #include "syscall_table.h"
+#include "tasks/scope.h"
 
 namespace sigvisor {
 namespace policy_internal {

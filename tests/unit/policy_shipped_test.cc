@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "policy/policy.h"
-#include "scope.h"
+#include "tasks/scope.h"
 #include "syscall_table.h"
 
 #ifndef SIGVISOR_SOURCE_DIR

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "process_table.h"
+#include "tasks/process_table.h"
 
 namespace sigvisor {
 namespace {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "case_name.h"
-#include "seccomp_filter.h"
+#include "kernel/seccomp_filter.h"
 
 namespace sigvisor {
 namespace {

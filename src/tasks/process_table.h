@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "call_data.h"
-#include "scope.h"
+#include "tasks/scope.h"
 
 namespace sigvisor {
 

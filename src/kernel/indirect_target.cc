@@ -1,14 +1,14 @@
 // See indirect_target.h. Runs only for F_SETSIG and TIOCSIG (rare), so the few syscalls
 // it costs do not matter; pidfd_send_signal keeps its /proc fdinfo read.
-#include "indirect_target.h"
+#include "kernel/indirect_target.h"
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "process_table.h"
-#include "tracee_memory.h"
+#include "kernel/tracee_memory.h"
+#include "tasks/process_table.h"
 #include "unique_fd.h"
 
 namespace sigvisor {

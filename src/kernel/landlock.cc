@@ -1,5 +1,5 @@
 // See landlock.h. Raw syscalls: glibc 2.36 has no Landlock wrappers.
-#include "landlock.h"
+#include "kernel/landlock.h"
 
 #include <linux/landlock.h>
 #include <sys/syscall.h>
@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernel_compat.h"
+#include "kernel/kernel_compat.h"
 
 namespace sigvisor {
 namespace {

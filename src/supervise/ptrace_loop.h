@@ -6,7 +6,7 @@
 
 #include <sys/types.h>
 
-#include "supervision.h"
+#include "supervise/run_state.h"
 
 namespace sigvisor {
 
@@ -14,6 +14,6 @@ namespace sigvisor {
 long ptrace_options();
 
 // Runs until no traced task is left. Returns the launched program's wait status.
-int run_ptrace_loop(Supervision& sv);
+int run_ptrace_loop(RunState& sv);
 
 }  // namespace sigvisor

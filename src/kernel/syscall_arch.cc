@@ -1,5 +1,5 @@
 // See syscall_arch.h. Built once per notify loop, read-only afterwards.
-#include "syscall_arch.h"
+#include "kernel/syscall_arch.h"
 
 #include <linux/audit.h>
 #include <seccomp.h>

@@ -13,9 +13,9 @@
 
 #include "event_sink.h"
 #include "policy/policy.h"
-#include "process_table.h"
-#include "sender_claims.h"
+#include "supervise/sender_claims.h"
 #include "syscall_table.h"
+#include "tasks/process_table.h"
 
 namespace sigvisor {
 
@@ -29,7 +29,7 @@ struct SyscallCounters {
   std::atomic<uint64_t> nanos{0};  // supervisor time from receive to reply
 };
 
-struct Supervision {
+struct RunState {
   ProcessTable& table;
   const Policy& policy;
   EventSink& sink;

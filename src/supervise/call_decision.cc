@@ -1,5 +1,5 @@
 // See call_decision.h.
-#include "call_decision.h"
+#include "supervise/call_decision.h"
 
 #include <cerrno>
 #include <csignal>
@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kProtectRule = "protect-supervisor";
 }  // namespace
 
-Decision decide_call(const CallContext& ctx, const Supervision& sv) {
+Decision decide_call(const CallContext& ctx, const RunState& sv) {
   Decision d = sv.policy.decide(ctx);
   // The policy's own refusal keeps its rule name; only what it would let through to the
   // supervisor (or to everyone, the supervisor included) is refused by the built-in rule.
@@ -27,7 +27,7 @@ Decision decide_call(const CallContext& ctx, const Supervision& sv) {
   return d;
 }
 
-void record_call(SyscallEvent&& ev, const Decision& d, Supervision& sv) {
+void record_call(SyscallEvent&& ev, const Decision& d, RunState& sv) {
   const CallData& call = ev.call;
   auto& counters = sv.counters[static_cast<std::size_t>(call.sys)];
   counters.calls.fetch_add(1, std::memory_order_relaxed);
@@ -52,7 +52,7 @@ void record_call(SyscallEvent&& ev, const Decision& d, Supervision& sv) {
   sv.record(std::move(ev));
 }
 
-void enforce(const Decision& d, pid_t caller_tgid, Supervision& sv) {
+void enforce(const Decision& d, pid_t caller_tgid, RunState& sv) {
   if (d.action == Action::kill) {
     ::kill(caller_tgid, SIGKILL);
   } else if (d.action == Action::abort) {

@@ -1,7 +1,7 @@
 // See notify_loop.h. Order matters: read memory, then check the notification is still
 // valid (the id could otherwise belong to a recycled tid), then decide, record (so the
 // event precedes any delivery the call causes), then SEND.
-#include "notify_loop.h"
+#include "supervise/notify_loop.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -11,18 +11,18 @@
 #include <sys/uio.h>
 
 #include <linux/audit.h>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <atomic>
 #include <thread>
 #include <unordered_set>
 
-#include "call_decision.h"
-#include "indirect_target.h"
-#include "kernel_compat.h"
-#include "syscall_arch.h"
-#include "tracee_memory.h"
+#include "kernel/indirect_target.h"
+#include "kernel/kernel_compat.h"
+#include "kernel/syscall_arch.h"
+#include "kernel/tracee_memory.h"
+#include "supervise/call_decision.h"
 
 namespace sigvisor {
 namespace {
@@ -42,7 +42,7 @@ void install_stop_handler() {
   sigaction(kStopSignal, &sa, nullptr);
 }
 
-TaskInfo caller_info(pid_t tid, Supervision& sv) {
+TaskInfo caller_info(pid_t tid, RunState& sv) {
   if (auto t = sv.table.find(tid)) return *t;
   // Not reported by ptrace yet (or an untracked thread): ask /proc once and remember.
   TaskInfo t = read_task_from_proc(tid).value_or(TaskInfo{tid, tid, 0, {}});
@@ -52,10 +52,11 @@ TaskInfo caller_info(pid_t tid, Supervision& sv) {
 
 // Receives (blocking) and handles one notification. False when RECV failed for a reason
 // other than an interruption (EINTR: the stop signal) or a caller that died (ENOENT).
-bool handle_one(int listener, Supervision& sv, const ArchMap& arch) {
+bool handle_one(int listener, RunState& sv, const ArchMap& arch) {
   seccomp_notif req;
   std::memset(&req, 0, sizeof req);  // the kernel insists on a zeroed buffer
-  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return errno == EINTR || errno == ENOENT;
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0)
+    return errno == EINTR || errno == ENOENT;
   auto started = std::chrono::steady_clock::now();
 
   seccomp_notif_resp resp;
@@ -134,7 +135,7 @@ bool enable_sync_wakeup(int listener) {
   return ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) == 0;
 }
 
-NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, Supervision& sv) {
+NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, RunState& sv) {
   NotifyLoopEnd end;
   std::unordered_set<pid_t> killed;
   auto sweep = [&] {

@@ -1,5 +1,5 @@
 // See tracee_memory.h.
-#include "tracee_memory.h"
+#include "kernel/tracee_memory.h"
 
 #include <fcntl.h>
 #include <sys/uio.h>

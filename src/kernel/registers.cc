@@ -1,6 +1,6 @@
 // See syscall_regs.h. x86_64: orig_rax holds the number, rax the result. Other
 // architectures report "unsupported" and the caller fails closed.
-#include "syscall_regs.h"
+#include "kernel/registers.h"
 
 #include <sys/ptrace.h>
 #include <sys/user.h>

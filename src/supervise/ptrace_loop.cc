@@ -1,6 +1,6 @@
 // See ptrace_loop.h. Runs on the thread that PTRACE_SEIZEd the root: ptrace requests are
 // only accepted from the tracer thread.
-#include "ptrace_loop.h"
+#include "supervise/ptrace_loop.h"
 
 #include <fcntl.h>
 #include <sys/ptrace.h>
@@ -20,12 +20,12 @@
 #include <string>
 #include <unordered_map>
 
-#include "call_decision.h"
-#include "indirect_target.h"
-#include "sender_claims.h"
-#include "syscall_arch.h"
-#include "syscall_regs.h"
-#include "tracee_memory.h"
+#include "kernel/indirect_target.h"
+#include "kernel/registers.h"
+#include "kernel/syscall_arch.h"
+#include "kernel/tracee_memory.h"
+#include "supervise/call_decision.h"
+#include "supervise/sender_claims.h"
 #include "unique_fd.h"
 
 namespace sigvisor {
@@ -191,7 +191,7 @@ std::optional<InterruptedWait> restart_aborted_notification(pid_t pid, const Arc
 
 class PtraceLoop {
  public:
-  explicit PtraceLoop(Supervision& sv) : sv_(sv) {}
+  explicit PtraceLoop(RunState& sv) : sv_(sv) {}
   int run();
 
  private:
@@ -209,7 +209,7 @@ class PtraceLoop {
   void on_syscall_exit(pid_t pid);
   void resume(pid_t pid, int sig = 0) { ptrace(PTRACE_CONT, pid, nullptr, sig); }
 
-  Supervision& sv_;
+  RunState& sv_;
   const ArchMap arch_;
   int root_status_ = 0;
   std::unordered_map<pid_t, PendingCall> pending_;
@@ -554,7 +554,7 @@ long ptrace_options() {
          PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD;
 }
 
-int run_ptrace_loop(Supervision& sv) {
+int run_ptrace_loop(RunState& sv) {
   return PtraceLoop(sv).run();
 }
 

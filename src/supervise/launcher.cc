@@ -1,6 +1,6 @@
 // See launcher.h. The child runs only async-signal-safe code between fork and exec:
 // the supervisor may already have other threads by then in future designs.
-#include "launcher.h"
+#include "supervise/launcher.h"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -14,7 +14,7 @@
 #include <cstring>
 #include <iterator>
 
-#include "landlock.h"
+#include "kernel/landlock.h"
 
 namespace sigvisor {
 namespace {

@@ -1,6 +1,6 @@
 // Process table and target resolution (see process_table.h). Scope rules: DESIGN.md §5,
 // threat model §9 — a pid the table does not know is `outside`, whatever /proc says.
-#include "process_table.h"
+#include "tasks/process_table.h"
 
 #include <fcntl.h>
 #include <unistd.h>

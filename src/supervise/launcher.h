@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel/seccomp_filter.h"
 #include "result.h"
-#include "seccomp_filter.h"
 #include "unique_fd.h"
 
 namespace sigvisor {

@@ -1,5 +1,5 @@
 // Scope names for events, policies and the command line.
-#include "scope.h"
+#include "tasks/scope.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // See sender_claims.h.
-#include "sender_claims.h"
+#include "supervise/sender_claims.h"
 
 #include <fcntl.h>
 #include <unistd.h>

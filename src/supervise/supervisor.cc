@@ -1,5 +1,5 @@
 // See supervisor.h.
-#include "supervisor.h"
+#include "supervise/supervisor.h"
 
 #include <sys/eventfd.h>
 #include <sys/ptrace.h>
@@ -14,15 +14,15 @@
 #include <thread>
 
 #include "event_sink.h"
-#include "landlock.h"
-#include "launcher.h"
-#include "notify_loop.h"
-#include "process_table.h"
-#include "ptrace_loop.h"
-#include "seccomp_filter.h"
+#include "kernel/landlock.h"
+#include "kernel/seccomp_filter.h"
 #include "signal_graph.h"
 #include "signal_names.h"
-#include "supervision.h"
+#include "supervise/launcher.h"
+#include "supervise/notify_loop.h"
+#include "supervise/ptrace_loop.h"
+#include "supervise/run_state.h"
+#include "tasks/process_table.h"
 
 namespace sigvisor {
 namespace {
@@ -42,7 +42,7 @@ FilterSpec filter_for(const SupervisorOptions& opts) {
   return f;
 }
 
-SummaryEvent summary_of(const Supervision& sv) {
+SummaryEvent summary_of(const RunState& sv) {
   SummaryEvent s;
   for (std::size_t i = 0; i < kSysCount; ++i) {
     const auto& c = sv.counters[i];
@@ -167,7 +167,7 @@ Result<int> run_supervised(const SupervisorOptions& opts) {
   SignalGraph graph;  // fed by the sink's writer thread, read after close()
   if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };
   EventSink sink(sc);
-  Supervision sv{table, *opts.policy, sink, opts.printed, child.pid};
+  RunState sv{table, *opts.policy, sink, opts.printed, child.pid};
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
 
   UniqueFd wake(eventfd(0, EFD_CLOEXEC));

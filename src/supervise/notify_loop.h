@@ -5,7 +5,7 @@
 #include <csignal>
 #include <cstddef>
 
-#include "supervision.h"
+#include "supervise/run_state.h"
 #include "unique_fd.h"
 
 namespace sigvisor {
@@ -36,7 +36,7 @@ struct NotifyLoopEnd {
 // A fatal signal or the timer kills the whole tree and sets sv.abort_status (128+N, 124);
 // after any abort the loop sweeps the tree again every few milliseconds, so that children
 // forked just before the kill (reported by ptrace later) die too.
-NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, Supervision& sv);
+NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, RunState& sv);
 
 // Sets SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP where the kernel has it (6.6+).
 bool enable_sync_wakeup(int listener);

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "event.h"
-#include "supervision.h"
+#include "supervise/run_state.h"
 
 namespace sigvisor {
 
@@ -15,13 +15,13 @@ inline bool is_refusal(Action a) {
 // The policy decides; signals to the supervisor itself, and kill(-1) which would reach
 // it, are refused with EPERM whatever the policy says (built-in rule
 // "protect-supervisor" when the policy would have let them through).
-Decision decide_call(const CallContext& ctx, const Supervision& sv);
+Decision decide_call(const CallContext& ctx, const RunState& sv);
 
 // Counters, SIGKILL bookkeeping, and the event (when -e trace selects it or it was
 // refused). `ev` must hold the caller, target and call; retval when known.
-void record_call(SyscallEvent&& ev, const Decision& d, Supervision& sv);
+void record_call(SyscallEvent&& ev, const Decision& d, RunState& sv);
 
 // After the reply went out: kill the caller (kill) or the whole tree (abort).
-void enforce(const Decision& d, pid_t caller_tgid, Supervision& sv);
+void enforce(const Decision& d, pid_t caller_tgid, RunState& sv);
 
 }  // namespace sigvisor

@@ -2,7 +2,7 @@
 // load it with seccomp(2) ourselves because libseccomp 2.5 cannot ask for
 // SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, which keeps signals from aborting a pending
 // notification (an abort would turn into an EINTR the program never sees natively).
-#include "seccomp_filter.h"
+#include "kernel/seccomp_filter.h"
 
 #include <linux/sched.h>
 #include <sched.h>
@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "kernel_compat.h"
+#include "kernel/kernel_compat.h"
 #include "unique_fd.h"
 
 namespace sigvisor {
