@@ -54,11 +54,9 @@ void record_call(SyscallEvent&& ev, const Decision& d, RunState& sv) {
 
 void enforce(const Decision& d, pid_t caller_tgid, RunState& sv) {
   if (d.action == Action::kill) {
-    ::kill(caller_tgid, SIGKILL);
+    sv.tree.kill_process(caller_tgid);
   } else if (d.action == Action::abort) {
-    int expected = 0;
-    sv.abort_status.compare_exchange_strong(expected, kAbortExitStatus);
-    sv.kill_tree();
+    sv.end_run(kAbortExitStatus);
   }
 }
 

@@ -1,42 +1,43 @@
-// The hot path: receive a seccomp notification, read the arguments, decide, answer,
-// record. Runs on its own thread; never waits for the ptrace thread.
+// The hot path: receive a seccomp notification, hand the call to the pipeline, answer.
+// Runs on its own thread; never waits for the ptrace thread. It knows nothing of how the
+// run ends: the control loop stops it (stop()) when the listener hangs up or the run is
+// over.
 #pragma once
 
 #include <csignal>
-#include <cstddef>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
 
 #include "supervise/run_state.h"
-#include "unique_fd.h"
 
 namespace sigvisor {
 
-struct NotifyLoopConfig {
-  int listener = -1;
-  int wake_fd = -1;    // eventfd: readable when the loop must stop
-  int signal_fd = -1;  // signalfd for SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to sigvisor
-  int timer_fd = -1;   // timerfd for --timeout, or -1
-};
-
-// Interrupts the notify loop's blocking RECV when it must stop. The caller blocks it in
-// every thread before starting the loop (the loop unblocks it in its receiver thread
-// only), so only the loop's own pthread_kill() delivers it.
+// Interrupts the receiver's blocking RECV when it must stop. The caller blocks it in
+// every thread before starting the receiver (which unblocks it in its own thread only), so
+// only the receiver's own pthread_kill() delivers it.
 inline constexpr int kNotifyStopSignal = SIGURG;
 
-// Exit status after --timeout (as timeout(1) has it).
-inline constexpr int kTimeoutExitStatus = 124;
+class NotifyReceiver {
+ public:
+  NotifyReceiver(int listener, RunState& sv);
+  ~NotifyReceiver();  // stops the thread if stop() was not called
+  NotifyReceiver(const NotifyReceiver&) = delete;
+  NotifyReceiver& operator=(const NotifyReceiver&) = delete;
+  // Stops and joins the receiver thread. Idempotent, and safe from two threads at once
+  // (the control loop on a hang-up, the run's end).
+  void stop();
 
-// Why the loop ended the tree early, if it did.
-struct NotifyLoopEnd {
-  int fatal_signal = 0;    // a signal to sigvisor killed the tree
-  bool timed_out = false;  // --timeout expired and killed the tree
-  std::size_t killed = 0;  // processes SIGKILLed by the loop (distinct thread groups)
+ private:
+  void run();
+  const int listener_;
+  RunState& sv_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> left_{false};
+  std::mutex stop_mu_;
+  std::thread thread_;
 };
-
-// Returns when the listener hangs up (no task uses the filter any more) or wake_fd fires.
-// A fatal signal or the timer kills the whole tree and sets sv.abort_status (128+N, 124);
-// after any abort the loop sweeps the tree again every few milliseconds, so that children
-// forked just before the kill (reported by ptrace later) die too.
-NotifyLoopEnd run_notify_loop(const NotifyLoopConfig& config, RunState& sv);
 
 // Sets SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP where the kernel has it (6.6+).
 bool enable_sync_wakeup(int listener);

@@ -1,10 +1,9 @@
-// What the notify loop and the ptrace loop share: the table, the policy, the sink, the
-// counters, and the few facts and requests that cross threads (abort, kill the tree).
+// What every part of a run shares: the task table, the policy, the sink, the counters,
+// the kernel view, the tree control, the diagnostics, and the one fact that crosses
+// threads (the run was ended early, and with which exit status).
 #pragma once
 
 #include <sys/types.h>
-
-#include <csignal>
 
 #include <array>
 #include <atomic>
@@ -13,7 +12,10 @@
 
 #include "event_sink.h"
 #include "policy/policy.h"
+#include "supervise/diagnostics.h"
+#include "supervise/kernel_view.h"
 #include "supervise/sender_claims.h"
+#include "supervise/tree_control.h"
 #include "syscall_table.h"
 #include "tasks/process_table.h"
 
@@ -29,33 +31,69 @@ struct SyscallCounters {
   std::atomic<uint64_t> nanos{0};  // supervisor time from receive to reply
 };
 
-struct RunState {
+struct RunParts {
   ProcessTable& table;
   const Policy& policy;
   EventSink& sink;
-  std::bitset<kSysCount> printed;  // -e trace=SET: which syscalls become events
-  pid_t root = 0;                  // the launched program
-  SenderClaims claims;             // caller-written siginfos sent, awaiting their delivery stop
-  bool policy_uses_exe = policy.uses_exe();  // fixed for the run: skip exe lookups if false
+  KernelView& kernel;
+  TreeControl& tree;
+  Diagnostics& diag;
+};
+
+struct RunState {
+  RunState(const RunParts& p, std::bitset<kSysCount> printed_set, pid_t root_pid)
+      : table(p.table),
+        policy(p.policy),
+        sink(p.sink),
+        kernel(p.kernel),
+        tree(p.tree),
+        diag(p.diag),
+        printed(printed_set),
+        root(root_pid) {}
+
+  ProcessTable& table;
+  const Policy& policy;
+  EventSink& sink;
+  KernelView& kernel;
+  TreeControl& tree;
+  Diagnostics& diag;
+  const std::bitset<kSysCount> printed;  // -e trace=SET: which syscalls become events
+  const pid_t root;                      // the launched program
+  SenderClaims claims;  // caller-written siginfos sent, awaiting their delivery stop
+  const bool policy_uses_exe = policy.uses_exe();  // fixed: skip exe lookups if false
 
   std::array<SyscallCounters, kSysCount> counters{};
   std::atomic<uint64_t> lost_notifications{0};
-  // Set by an `abort` decision or a fatal signal to sigvisor: the exit status to use.
-  std::atomic<int> abort_status{0};
 
   void record(EventBody body) {
     sink.record(std::move(body), static_cast<uint32_t>(table.live_tasks()));
   }
-  // SIGKILL every process of the tree (stopped ones die too). The launched program's
-  // process group first, in one call: otherwise a parent still alive when its child dies
-  // could run its SIGCHLD handler (and print, exit...) before its own SIGKILL. A member
-  // with SIGKILL pending never returns to user space. The group id is only used while
-  // the root is still in the table (not reaped), so it cannot name a recycled group.
-  // Processes that left the group (setsid, setpgid) follow one by one.
-  void kill_tree() const {
-    if (root > 0 && table.find(root)) ::kill(-root, SIGKILL);
-    for (pid_t p : table.all_tgids()) ::kill(p, SIGKILL);
+  // A task the table knows, or one ptrace has not reported yet (a new thread whose first
+  // call beat its clone event): asked of /proc once and remembered.
+  TaskInfo task(pid_t tid) {
+    if (auto t = table.find(tid)) return *t;
+    TaskInfo t = kernel.task(tid).value_or(TaskInfo{tid, tid, 0, {}});
+    table.add(t);
+    return t;
   }
+  // The caller's executable, only when the policy matches on it (no copy otherwise).
+  std::string exe_for_policy(pid_t tgid) const {
+    return policy_uses_exe ? table.exe(tgid) : std::string();
+  }
+
+  // Ends the run early (policy abort, timeout, fatal signal to sigvisor) with `status`;
+  // the first request wins. The tree is ended at once and again by the control loop
+  // until the last process is gone.
+  void end_run(int status) {
+    int expected = 0;
+    end_status_.compare_exchange_strong(expected, status);
+    tree.end_tree();
+  }
+  // The status a request to end the run chose, or 0.
+  int end_status() const { return end_status_.load(); }
+
+ private:
+  std::atomic<int> end_status_{0};
 };
 
 }  // namespace sigvisor

@@ -57,15 +57,31 @@ inline bool is_forged(const SenderClaim& c) {
   return c.caller_uid && *c.caller_uid != c.claimed.uid;
 }
 
-class SenderClaims {
+// One source of evidence about who sent a caller-written siginfo (sender_attribution.h
+// asks them in order): the claims left by intercepted calls, a --results call waiting at
+// its exit stop, later the kernel's own trace.
+class SenderEvidence {
+ public:
+  virtual ~SenderEvidence() = default;
+  // The claim matching a delivery, if this source holds one (consumed where the source
+  // keeps claims for their delivery only).
+  virtual std::optional<SenderClaim> take(pid_t receiver_tgid, int sig,
+                                          const ClaimedFields& delivered) = 0;
+  // This source saw every such call of the sandbox (nothing evicted): an unmatched
+  // delivery then cannot come from the sandbox.
+  virtual bool complete() const { return true; }
+};
+
+class SenderClaims final : public SenderEvidence {
  public:
   static constexpr std::size_t kMaxClaims = 1024;
 
   void add(const SenderClaim& c);
   // Removes and returns the oldest claim matching a delivery, if any.
-  std::optional<SenderClaim> take(pid_t receiver_tgid, int sig, const ClaimedFields& delivered);
+  std::optional<SenderClaim> take(pid_t receiver_tgid, int sig,
+                                  const ClaimedFields& delivered) override;
   // No claim was ever evicted: an unmatched delivery cannot be from the sandbox.
-  bool complete() const;
+  bool complete() const override;
 
  private:
   mutable std::mutex mu_;

@@ -1,27 +1,23 @@
-// See supervisor.h.
+// See supervisor.h. A run, in the order that loses no event: build the filter, start the
+// tree (front end), table, sink and state, the notify receiver, the control loop, release
+// the program, dispatch ptrace stops until the last task is gone, then stop the receiver
+// and the control loop, write the summary, close the sink.
 #include "supervise/supervisor.h"
 
-#include <sys/eventfd.h>
-#include <sys/ptrace.h>
-#include <sys/signalfd.h>
-#include <sys/timerfd.h>
-#include <sys/wait.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <cstring>
-#include <thread>
+#include <optional>
 
 #include "event_sink.h"
 #include "kernel/landlock.h"
-#include "kernel/seccomp_filter.h"
 #include "signal_graph.h"
-#include "signal_names.h"
-#include "supervise/launcher.h"
+#include "supervise/control_loop.h"
+#include "supervise/launch_source.h"
 #include "supervise/notify_loop.h"
-#include "supervise/ptrace_loop.h"
 #include "supervise/run_state.h"
+#include "supervise/stop_dispatcher.h"
 #include "tasks/process_table.h"
 
 namespace sigvisor {
@@ -59,35 +55,6 @@ SummaryEvent summary_of(const RunState& sv) {
   return s;
 }
 
-int exit_status_of(int wait_status) {
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return WEXITSTATUS(wait_status);
-}
-
-// Signals that end sigvisor arrive through a signalfd, not a handler: no global state.
-sigset_t fatal_signals() {
-  sigset_t s;
-  sigemptyset(&s);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&s, sig);
-  return s;
-}
-
-// A disarmed timerfd for --timeout (armed once the target is released), or none.
-UniqueFd timeout_timer(double seconds) {
-  if (seconds <= 0) return UniqueFd();
-  return UniqueFd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
-}
-
-void arm(const UniqueFd& timer, double seconds) {
-  if (!timer.valid()) return;
-  itimerspec its{};
-  its.it_value.tv_sec = static_cast<time_t>(seconds);
-  its.it_value.tv_nsec =
-      static_cast<long>((seconds - static_cast<double>(its.it_value.tv_sec)) * 1e9);
-  if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
-  timerfd_settime(timer.get(), 0, &its, nullptr);
-}
-
 // The Landlock ruleset the target enters, when asked for and possible; otherwise a
 // one-line warning (once) and supervision by sigvisor alone.
 UniqueFd landlock_for(const SupervisorOptions& opts) {
@@ -102,64 +69,43 @@ UniqueFd landlock_for(const SupervisorOptions& opts) {
   return UniqueFd();
 }
 
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
+// Restores the calling thread's signal mask when the run is over.
+class MaskRestore {
+ public:
+  explicit MaskRestore(const sigset_t& block) { pthread_sigmask(SIG_BLOCK, &block, &saved_); }
+  ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  MaskRestore(const MaskRestore&) = delete;
+  MaskRestore& operator=(const MaskRestore&) = delete;
+  const sigset_t& saved() const { return saved_; }
 
-// The one line that says why sigvisor ended the tree itself.
-void report_end(const SupervisorOptions& opts, const NotifyLoopEnd& end) {
-  if (opts.messages == nullptr) return;
-  if (end.timed_out) {
-    std::fprintf(opts.messages, "sigvisor: timeout after %s s: killed %zu processes\n",
-                 seconds_text(opts.timeout_s).c_str(), end.killed);
-  } else if (end.fatal_signal != 0) {
-    std::fprintf(opts.messages, "sigvisor: received %s: killed %zu processes\n",
-                 std::string(signal_name(end.fatal_signal)).c_str(), end.killed);
-  }
-  std::fflush(opts.messages);
-}
+ private:
+  sigset_t saved_{};
+};
 
 }  // namespace
 
 Result<int> run_supervised(const SupervisorOptions& opts) {
-  auto filter = build_filter(filter_for(opts));
-  if (!filter) return filter.error();
+  // The signals that end a run are read by the control loop; the receiver's stop signal
+  // only by the receiver. Blocked before any thread starts, so every thread inherits it.
+  sigset_t blocked = run_ending_signals();
+  sigaddset(&blocked, kNotifyStopSignal);
+  MaskRestore mask(blocked);
 
-  sigset_t fatal = fatal_signals();
-  sigset_t blocked = fatal;
-  sigaddset(&blocked, kNotifyStopSignal);  // only the notify loop's receiver takes it
-  sigset_t original;
-  pthread_sigmask(SIG_BLOCK, &blocked, &original);
-  struct MaskRestore {
-    sigset_t mask;
-    ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
-  } mask_restore{original};
-
-  LaunchSpec ls;
-  ls.argv = opts.argv;
-  ls.filter = &*filter;
-  ls.child_sigmask = original;
+  LaunchOptions lo;
+  lo.argv = opts.argv;
+  lo.filter = filter_for(opts);
+  lo.child_sigmask = mask.saved();
+  LaunchSource source(std::move(lo));
+  if (auto st = source.prepare(); !st) return st.error();
   UniqueFd ruleset = landlock_for(opts);
-  ls.landlock_ruleset = ruleset.get();
-  auto launched = launch(ls);
+  source.set_landlock_ruleset(ruleset.get());
+  auto first_tasks = source.start();
   ruleset.reset();
-  if (!launched) return launched.error();
-  Launched& child = *launched;
-
-  if (ptrace(PTRACE_SEIZE, child.pid, nullptr, ptrace_options()) != 0) {
-    int err = errno;
-    kill(child.pid, SIGKILL);
-    waitpid(child.pid, nullptr, 0);
-    restore_terminal(child);
-    return make_error(std::string("PTRACE_SEIZE: ") + std::strerror(err) +
-                      (err == EPERM ? " (is ptrace restricted by Yama or a container?)" : ""));
-  }
-  enable_sync_wakeup(child.listener.get());
+  if (!first_tasks) return first_tasks.error();
+  const pid_t root = first_tasks->front().tid;
 
   ProcessTable table(Outside{getpid(), getpgrp()});
-  table.add(TaskInfo{child.pid, child.pid, 0, make_comm("sigvisor")});
+  for (const TaskInfo& t : *first_tasks) table.add(t);
   SinkConfig sc;
   sc.text = opts.text;
   sc.style.pid_prefix_always = opts.text_is_file;
@@ -167,38 +113,40 @@ Result<int> run_supervised(const SupervisorOptions& opts) {
   SignalGraph graph;  // fed by the sink's writer thread, read after close()
   if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };
   EventSink sink(sc);
-  RunState sv{table, *opts.policy, sink, opts.printed, child.pid};
+  LiveKernelView kernel;
+  KillingTree tree(table, root);
+  Diagnostics diag(opts.messages, Diagnostics::debug_requested());
+  RunState sv(RunParts{table, *opts.policy, sink, kernel, tree, diag}, opts.printed, root);
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
 
-  UniqueFd wake(eventfd(0, EFD_CLOEXEC));
-  UniqueFd sigfd(signalfd(-1, &fatal, SFD_CLOEXEC));
-  UniqueFd timer = timeout_timer(opts.timeout_s);
-  NotifyLoopConfig nc{child.listener.get(), wake.get(), sigfd.get(), timer.get()};
-  NotifyLoopEnd loop_end;
-  std::thread notifier([&] { loop_end = run_notify_loop(nc, sv); });
-
-  int root_status = 0;
-  arm(timer, opts.timeout_s);
-  if (auto st = release(child); !st) {
-    kill(child.pid, SIGKILL);
-  }
-  root_status = run_ptrace_loop(sv);
-
-  uint64_t one = 1;
-  (void)!write(wake.get(), &one, sizeof one);
-  notifier.join();
+  std::optional<NotifyReceiver> receiver;
+  if (source.listener() >= 0) receiver.emplace(source.listener(), sv);
+  ControlLoop control(sv, opts.timeout_s);
+  // No task uses the filter any more: nothing left to receive.
+  control.watch_hangup(source.listener(), [&receiver] { receiver->stop(); });
+  control.start();
+  (void)source.release();  // on failure the child is killed and its exit ends the run
+  RunEnd end = [&] {
+    const int root_status = run_stop_dispatcher(sv, source.restart_rule());
+    if (receiver) receiver->stop();
+    RunEnd e = control.finish();
+    e.root_status = root_status;
+    return e;
+  }();
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
-  restore_terminal(child);
-  report_end(opts, loop_end);
+  source.finish();
+  if (auto line = end_message(end, opts.timeout_s); !line.empty() && opts.messages != nullptr) {
+    std::fprintf(opts.messages, "%s\n", line.c_str());
+    std::fflush(opts.messages);
+  }
   if (auto err = sink.write_error(); !err.empty()) return make_error(err);
   if (!opts.graph_file.empty()) {
     auto note = write_graph_files(opts.graph_file, graph.dot());
     if (!note) return note.error();
     if (opts.messages != nullptr) std::fprintf(opts.messages, "sigvisor: %s\n", note->c_str());
   }
-  if (int a = sv.abort_status.load(); a != 0) return a;
-  return exit_status_of(root_status);
+  return exit_status(end);
 }
 
 }  // namespace sigvisor

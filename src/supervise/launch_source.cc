@@ -1,0 +1,70 @@
+// See launch_source.h.
+#include "supervise/launch_source.h"
+
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "supervise/notify_loop.h"
+
+namespace sigvisor {
+
+long launch_ptrace_options() {
+  return PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+         PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD;
+}
+
+LaunchSource::~LaunchSource() {
+  finish();
+}
+
+Status LaunchSource::prepare() {
+  auto f = build_filter(opts_.filter);
+  if (!f) return f.error();
+  filter_ = std::move(*f);
+  return Ok{};
+}
+
+Result<std::vector<TaskInfo>> LaunchSource::start() {
+  if (!filter_) {
+    if (auto st = prepare(); !st) return st.error();
+  }
+  LaunchSpec ls;
+  ls.argv = opts_.argv;
+  ls.filter = &*filter_;
+  ls.child_sigmask = opts_.child_sigmask;
+  ls.landlock_ruleset = opts_.landlock_ruleset;
+  auto launched = launch(ls);
+  if (!launched) return launched.error();
+  child_ = std::move(*launched);
+  const pid_t pid = child_->pid;
+  if (ptrace(PTRACE_SEIZE, pid, nullptr, launch_ptrace_options()) != 0) {
+    int err = errno;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    finish();
+    child_.reset();
+    return make_error(std::string("PTRACE_SEIZE: ") + std::strerror(err) +
+                      (err == EPERM ? " (is ptrace restricted by Yama or a container?)" : ""));
+  }
+  enable_sync_wakeup(child_->listener.get());
+  // Until its exec event the child is a copy of sigvisor: named so.
+  return std::vector<TaskInfo>{TaskInfo{pid, pid, 0, make_comm("sigvisor")}};
+}
+
+Status LaunchSource::release() {
+  if (!child_) return make_error("nothing launched");
+  auto st = sigvisor::release(*child_);
+  if (!st) kill(child_->pid, SIGKILL);  // never run unsupervised; its exit ends the run
+  return st;
+}
+
+void LaunchSource::finish() {
+  if (!child_) return;
+  restore_terminal(*child_);
+  child_->took_terminal = false;  // once
+}
+
+}  // namespace sigvisor

@@ -1,0 +1,48 @@
+// The launch front end: builds the seccomp filter, starts the program (launcher.h) with
+// its own process group, no_new_privs, the optional Landlock domain and the filter, and
+// PTRACE_SEIZEs it (children inherit the options, EXITKILL: if sigvisor dies, the tree
+// dies) before letting it exec.
+#pragma once
+
+#include <csignal>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/seccomp_filter.h"
+#include "supervise/launcher.h"
+#include "supervise/tracee_source.h"
+
+namespace sigvisor {
+
+struct LaunchOptions {
+  std::vector<std::string> argv;
+  FilterSpec filter;
+  sigset_t child_sigmask{};   // the mask the program starts with
+  int landlock_ruleset = -1;  // a Landlock ruleset to enter, or -1
+};
+
+class LaunchSource final : public TraceeSource {
+ public:
+  explicit LaunchSource(LaunchOptions opts) : opts_(std::move(opts)) {}
+  ~LaunchSource() override;
+  // Builds the filter only: a bad filter must fail before anything is started.
+  Status prepare();
+  // The Landlock ruleset to enter (owned by the caller until start() returns), or -1.
+  void set_landlock_ruleset(int fd) { opts_.landlock_ruleset = fd; }
+  Result<std::vector<TaskInfo>> start() override;
+  int listener() const override { return child_ ? child_->listener.get() : -1; }
+  RestartRule restart_rule() const override { return RestartRule::filtered; }
+  Status release() override;
+  void finish() override;
+
+ private:
+  LaunchOptions opts_;
+  std::optional<BpfProgram> filter_;
+  std::optional<Launched> child_;
+};
+
+// Options for PTRACE_SEIZE of the launched program (children inherit them).
+long launch_ptrace_options();
+
+}  // namespace sigvisor

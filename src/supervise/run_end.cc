@@ -1,0 +1,36 @@
+// See run_end.h.
+#include "supervise/run_end.h"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+
+#include "signal_names.h"
+
+namespace sigvisor {
+
+int exit_status(const RunEnd& end) {
+  if (end.end_status != 0) return end.end_status;
+  if (WIFSIGNALED(end.root_status)) return 128 + WTERMSIG(end.root_status);
+  return WEXITSTATUS(end.root_status);
+}
+
+std::string end_message(const RunEnd& end, double timeout_s) {
+  char buf[160];
+  switch (end.cause) {
+    case RunEnd::Cause::timeout:
+      std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: killed %zu processes",
+                    timeout_s, end.ended);
+      return buf;
+    case RunEnd::Cause::fatal_signal:
+      std::snprintf(buf, sizeof buf, "sigvisor: received %s: killed %zu processes",
+                    std::string(signal_name(end.signal)).c_str(), end.ended);
+      return buf;
+    case RunEnd::Cause::program_exited:
+    case RunEnd::Cause::policy_abort:
+      break;
+  }
+  return {};
+}
+
+}  // namespace sigvisor

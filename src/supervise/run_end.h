@@ -1,0 +1,32 @@
+// How a run ended, as one value, and the exit status sigvisor gives for it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace sigvisor {
+
+// Exit status after --timeout (as timeout(1) has it).
+inline constexpr int kTimeoutExitStatus = 124;
+
+struct RunEnd {
+  enum class Cause : uint8_t {
+    program_exited,  // the tree ended by itself: the launched program's status counts
+    policy_abort,    // a policy `abort` ended the tree (kAbortExitStatus)
+    timeout,         // --timeout expired
+    fatal_signal,    // a signal to sigvisor (SIGINT, SIGTERM, SIGHUP, SIGQUIT)
+  };
+  Cause cause = Cause::program_exited;
+  int signal = 0;         // fatal_signal: which
+  std::size_t ended = 0;  // processes the control loop ended (distinct thread groups)
+  int root_status = 0;    // the launched program's wait status
+  int end_status = 0;     // the status the first request to end the run chose, or 0
+};
+
+// The program's own status (128+N when it was killed by signal N), or the status chosen
+// by whoever ended the run first.
+int exit_status(const RunEnd& end);
+// The one line that says why sigvisor ended the tree itself; empty when it did not.
+std::string end_message(const RunEnd& end, double timeout_s);
+
+}  // namespace sigvisor

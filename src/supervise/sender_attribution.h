@@ -1,0 +1,54 @@
+// Who sent the signal a task is about to receive, as far as the kernel lets us know it,
+// from an ordered list of evidence sources and the task table:
+// - SI_USER, SI_TKILL (and SI_MESGQ with no matching call): the kernel wrote si_pid, so the
+//   pid is exact. A sandbox pid (live, or exited and remembered) is named from the table.
+//   Any other pid is outside: its name is read from /proc at the stop, and rejected
+//   ("unknown") when the process holding that pid started after this stop — the sender
+//   has exited and its pid was reused. A reuse between the send and this stop cannot be
+//   seen (the kernel keeps no queue time we could read): then the name is a best effort
+//   while the pid stays exact.
+// - other codes < 0 (SI_QUEUE, ...): si_pid/si_uid were written by the caller, a claim.
+//   A matching intercepted call (the evidence sources, in order) names the true sender
+//   and decides `forged`. Every such call from the sandbox is intercepted, so with no
+//   match the sender is outside and unverified: it is reported as the claimed pid,
+//   narrowed to scope outside; claiming a sandbox process is then a lie (forged) unless a
+//   source lost claims. Kernel-made codes (SI_TIMER, SI_ASYNCIO, SI_SIGIO, SI_DETHREAD,
+//   SI_ASYNCNL) with no match come from the kernel.
+// - positive codes and SI_KERNEL: the kernel.
+#pragma once
+
+#include <sys/types.h>
+
+#include <csignal>
+#include <vector>
+
+#include "event.h"
+#include "supervise/kernel_view.h"
+#include "supervise/sender_claims.h"
+#include "tasks/process_table.h"
+
+namespace sigvisor {
+
+class SenderAttribution {
+ public:
+  SenderAttribution(const ProcessTable& table, KernelView& kernel, pid_t supervisor_pid)
+      : table_(table), kernel_(kernel), supervisor_pid_(supervisor_pid) {}
+  // Sources are asked in the order they were added.
+  void add_source(SenderEvidence& source) { sources_.push_back(&source); }
+
+  // Fills ev's sender fields (ev.sig and ev.info already set) for a delivery of `si` to
+  // thread group `receiver`, seen at a stop at CLOCK_BOOTTIME `stop_time`.
+  void identify(SignalEvent& ev, const siginfo_t& si, pid_t receiver, double stop_time) const;
+
+ private:
+  std::optional<SenderClaim> take_claim(pid_t receiver, int sig,
+                                        const ClaimedFields& delivered) const;
+  bool sources_complete() const;
+
+  const ProcessTable& table_;
+  KernelView& kernel_;
+  const pid_t supervisor_pid_;
+  std::vector<SenderEvidence*> sources_;
+};
+
+}  // namespace sigvisor

@@ -1,0 +1,27 @@
+// What every stop handler works with, and how a handler says the task goes on.
+#pragma once
+
+#include "kernel/syscall_arch.h"
+#include "supervise/ptrace_ops.h"
+#include "supervise/run_state.h"
+
+namespace sigvisor {
+
+// A handler's answer: how the stopped task goes on, with which signal. The dispatcher
+// passes it through the front end's restart rule (restart_rule.h) before resuming.
+struct Restart {
+  Resume how = Resume::cont;
+  int sig = 0;
+};
+
+struct StopContext {
+  RunState& sv;
+  PtraceOps& ops;
+  const ArchMap& arch;
+};
+
+inline ProcRef ref_of(const TaskInfo& t) {
+  return ProcRef{t.tgid, t.tid, t.comm};
+}
+
+}  // namespace sigvisor

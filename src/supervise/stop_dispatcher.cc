@@ -1,0 +1,83 @@
+// See stop_dispatcher.h.
+#include "supervise/stop_dispatcher.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "supervise/delivery_stops.h"
+#include "supervise/group_stops.h"
+#include "supervise/lifecycle_stops.h"
+#include "supervise/stop_kind.h"
+#include "supervise/syscall_stops.h"
+
+namespace sigvisor {
+
+int run_stop_dispatcher(RunState& sv, RestartRule rule) {
+  PtraceOps ops(sv.diag);
+  const ArchMap arch;
+  StopContext ctx{sv, ops, arch};
+  LifecycleStops lifecycle(ctx);
+  SyscallStops syscalls(ctx);
+  GroupStops groups(ctx);
+  // Evidence for caller-written siginfos, in order: calls the notify loop let through,
+  // then --results calls still waiting for their exit stop.
+  SenderAttribution senders(sv.table, sv.kernel, getpid());
+  senders.add_source(sv.claims);
+  senders.add_source(syscalls);
+  DeliveryStops deliveries(ctx, senders);
+
+  for (;;) {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, __WALL);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      if (errno != ECHILD) sv.diag.call_failed("waitpid", -1, errno);
+      break;  // ECHILD: nothing left to trace
+    }
+    const Stop s = classify_stop(pid, status);
+    sv.diag.debug("stop %d %s sig %d event %d", static_cast<int>(pid),
+                  stop_kind_name(s.kind).data(), s.sig, s.event);
+    if (s.kind == StopKind::exited) {
+      syscalls.forget(pid);
+      lifecycle.on_exit(s);
+      continue;
+    }
+    if (s.kind == StopKind::not_a_stop) continue;
+    sv.task(pid);  // a task seen for the first time joins the table
+    Restart r;
+    switch (s.kind) {
+      case StopKind::spawn:
+        r = lifecycle.on_spawn(s);
+        break;
+      case StopKind::exec:
+        if (pid_t former = lifecycle.on_exec(s); former != pid) syscalls.forget(former);
+        break;
+      case StopKind::seccomp:
+        r = syscalls.on_seccomp_entry(s);
+        break;
+      case StopKind::syscall:
+        r = syscalls.on_syscall_stop(s);
+        break;
+      case StopKind::group_stop:
+        r = groups.on_group_stop(s);
+        break;
+      case StopKind::event_stop:
+        r = groups.on_event_stop(s);
+        break;
+      case StopKind::delivery:
+        r = deliveries.on_delivery(s);
+        break;
+      case StopKind::other_event:
+      case StopKind::exited:
+      case StopKind::not_a_stop:
+        break;
+    }
+    r = apply_rule(rule, r);
+    ops.resume(pid, r.how, r.sig);
+  }
+  return lifecycle.root_status();
+}
+
+}  // namespace sigvisor

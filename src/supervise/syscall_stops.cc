@@ -1,0 +1,95 @@
+// See syscall_stops.h.
+#include "supervise/syscall_stops.h"
+
+#include <sys/ptrace.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "kernel/registers.h"
+#include "supervise/call_decision.h"
+
+namespace sigvisor {
+namespace {
+
+// A task stopped under ptrace: it cannot vanish while stopped, and the answer is
+// given in its registers at the exit stop.
+class PtraceExitPort final : public CallPort {
+ public:
+  explicit PtraceExitPort(pid_t tid) : tid_(tid) {}
+  bool still_pending() override { return true; }
+  bool answer(const Decision& d) override {
+    if (!is_refusal(d.action)) return true;
+    return set_return(tid_, -d.err);
+  }
+
+ private:
+  const pid_t tid_;
+};
+
+}  // namespace
+
+Restart SyscallStops::on_seccomp_entry(const Stop& s) {
+  const pid_t pid = s.pid;
+  __ptrace_syscall_info info;
+  auto sys = c_.ops.syscall_info(pid, info) && info.op == PTRACE_SYSCALL_INFO_SECCOMP
+                 ? c_.arch.lookup(info.arch, static_cast<int>(info.seccomp.nr))
+                 : std::nullopt;
+  if (!sys) return {};
+  PreparedCall p;
+  p.started = std::chrono::steady_clock::now();
+  CallData& call = p.ev.call;
+  call.sys = *sys;
+  call.arch = info.arch;
+  for (int i = 0; i < 6; ++i) call.regs[i] = info.seccomp.args[i];
+  if (call.sys == Sys::rt_sigreturn) {
+    // Decoded, never policed (it only ends a handler): the mask it is about to restore.
+    if (auto offset = sigreturn_mask_offset(call.arch)) {
+      UserBuffer& b = call.mem[0];
+      b.addr = info.stack_pointer + static_cast<uint64_t>(*offset);
+      b.size = 8;
+      b.read = true;
+      b.ok = c_.sv.kernel.read_memory(pid, b.addr, b.bytes.data(), b.size);
+    }
+  }
+  PtraceExitPort port(pid);
+  prepare_call(pid, p, port, c_.sv);  // a stopped task cannot vanish: always prepared
+  if (is_refusal(p.decision.action) && !skip_syscall(pid)) {
+    // Cannot skip on this architecture: fail closed by killing the caller.
+    c_.sv.tree.kill_process(p.ev.caller.pid);
+  }
+  pending_[pid] = std::move(p);
+  return {Resume::syscall};  // next stop: this call's exit
+}
+
+Restart SyscallStops::on_syscall_stop(const Stop& s) {
+  auto it = pending_.find(s.pid);
+  if (it == pending_.end()) return {};
+  PreparedCall p = std::move(it->second);
+  pending_.erase(it);
+  CallData& call = p.ev.call;
+  if (!is_refusal(p.decision.action)) {
+    __ptrace_syscall_info info;
+    if (c_.ops.syscall_info(s.pid, info) && info.op == PTRACE_SYSCALL_INFO_EXIT) {
+      call.retval = info.exit.rval;
+      if (!info.exit.is_error) c_.sv.kernel.read_out(s.pid, call);
+    }
+  }
+  PtraceExitPort port(s.pid);
+  conclude_call(p, port, c_.sv);  // enforced before the resume: a killed caller never runs on
+  return {};
+}
+
+std::optional<SenderClaim> SyscallStops::take(pid_t receiver_tgid, int sig,
+                                              const ClaimedFields& delivered) {
+  for (const auto& [tid, p] : pending_) {
+    if (is_refusal(p.decision.action)) continue;
+    auto c = claim_of(p.ev);
+    if (c && c->receiver_tgid == receiver_tgid && c->sig == sig && c->claimed == delivered) {
+      return c;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace sigvisor
