@@ -25,6 +25,10 @@ struct Outcome {
 // Kills everything and fails the test if it runs longer than `timeout_s`.
 Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
                      const std::vector<std::string>& command, int timeout_s = 60);
+// Whether this copy of the suite runs every sigvisor with --results (every call decided at
+// ptrace stops; SIGVISOR_TEST_DECISION_MODE=results): tests about the notify path's own
+// output skip then.
+bool results_mode();
 // The same program natively (for comparisons); stdout only.
 Outcome run_native(const std::vector<std::string>& command, int timeout_s = 60);
 

@@ -1,0 +1,156 @@
+// Sender attribution with fake evidence sources and a fake /proc: which source names the
+// sender, in which order, and what doubt narrows to.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "supervise/sender_attribution.h"
+#include "supervise_fakes.h"
+
+namespace sigvisor::test {
+namespace {
+
+constexpr pid_t kSupervisor = 500;
+constexpr pid_t kReceiver = 1001;
+
+// A source holding at most one claim, optionally incomplete (it lost claims).
+class OneClaim final : public SenderEvidence {
+ public:
+  std::optional<SenderClaim> claim;
+  bool is_complete = true;
+  int asked = 0;
+  std::optional<SenderClaim> take(pid_t receiver, int sig, const ClaimedFields& d) override {
+    ++asked;
+    if (claim && claim->receiver_tgid == receiver && claim->sig == sig && claim->claimed == d) {
+      return std::exchange(claim, std::nullopt);
+    }
+    return std::nullopt;
+  }
+  bool complete() const override { return is_complete; }
+};
+
+siginfo_t info(int sig, int code, pid_t pid, uid_t uid, int value = 0) {
+  siginfo_t si;
+  std::memset(&si, 0, sizeof si);
+  si.si_signo = sig;
+  si.si_code = code;
+  si.si_pid = pid;
+  si.si_uid = uid;
+  si.si_value.sival_int = value;
+  return si;
+}
+
+SenderClaim claim_by(pid_t caller, pid_t claimed_pid, int sig, int value = 0) {
+  SenderClaim c;
+  c.receiver_tgid = kReceiver;
+  c.sig = sig;
+  c.claimed = ClaimedFields{SI_QUEUE, claimed_pid, 0, static_cast<uint64_t>(value)};
+  c.caller = ProcRef{caller, caller, make_comm("caller")};
+  return c;
+}
+
+class Attribution : public ::testing::Test {
+ protected:
+  Attribution() {
+    table.add({1000, 1000, 0, make_comm("root")});
+    table.add({kReceiver, kReceiver, 1000, make_comm("receiver")});
+    kernel.outside[4242] = {make_comm("bash"), 50.0};   // started before the stop (t=100)
+    kernel.outside[4343] = {make_comm("late"), 150.0};  // started after: a reused pid
+    senders.add_source(first);
+    senders.add_source(second);
+  }
+  SignalEvent identify(const siginfo_t& si) {
+    SignalEvent ev;
+    ev.sig = si.si_signo;
+    ev.code = si.si_code;
+    std::memcpy(ev.info.data(), &si, sizeof si);
+    senders.identify(ev, si, kReceiver, 100.0);
+    return ev;
+  }
+
+  ProcessTable table{Outside{kSupervisor, 499}};
+  FakeKernel kernel;
+  OneClaim first;
+  OneClaim second;
+  SenderAttribution senders{table, kernel, kSupervisor};
+};
+
+TEST_F(Attribution, KernelFilledPidsAreNamedFromTheTableOrProc) {
+  struct Case {
+    const char* what;
+    siginfo_t si;
+    Scope scope;
+    bool known;
+    const char* comm;
+  };
+  const Case cases[] = {
+      {"sandbox sender", info(SIGTERM, SI_USER, 1000, 0), Scope::sandbox, true, "root"},
+      {"self", info(SIGTERM, SI_TKILL, kReceiver, 0), Scope::self, true, "receiver"},
+      {"outside, named by /proc", info(SIGTERM, SI_USER, 4242, 0), Scope::outside, true, "bash"},
+      {"outside, pid reused after the stop", info(SIGTERM, SI_USER, 4343, 0), Scope::outside, false,
+       ""},
+      {"outside, gone", info(SIGTERM, SI_USER, 4444, 0), Scope::outside, false, ""},
+      {"the supervisor", info(SIGTERM, SI_USER, kSupervisor, 0), Scope::supervisor, false, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    SignalEvent ev = identify(c.si);
+    EXPECT_EQ(ev.sender_scope, c.scope);
+    EXPECT_EQ(ev.sender_known, c.known);
+    ASSERT_TRUE(ev.sender);
+    EXPECT_EQ(ev.sender->pid, c.si.si_pid);
+    EXPECT_EQ(comm_view(ev.sender->comm), c.comm);
+    EXPECT_FALSE(ev.forged);
+  }
+  EXPECT_EQ(first.asked, 0) << "kernel-filled codes need no evidence";
+}
+
+TEST_F(Attribution, KernelCodesHaveNoSender) {
+  for (const siginfo_t& si : {info(SIGSEGV, SEGV_MAPERR, 0, 0), info(SIGCHLD, CLD_EXITED, 1000, 0),
+                              info(SIGALRM, SI_TIMER, 0, 0), info(SIGHUP, SI_KERNEL, 0, 0)}) {
+    SignalEvent ev = identify(si);
+    EXPECT_EQ(ev.sender_scope, Scope::kernel) << si.si_code;
+    EXPECT_FALSE(ev.sender) << si.si_code;
+  }
+}
+
+TEST_F(Attribution, TheFirstSourceWithAMatchNamesTheTrueSender) {
+  second.claim = claim_by(1000, 1000, SIGUSR1, 7);
+  first.claim = claim_by(1000, 4242, SIGUSR1, 7);  // a lie: claims to be 4242
+  SignalEvent ev = identify(info(SIGUSR1, SI_QUEUE, 4242, 0, 7));
+  EXPECT_TRUE(ev.claim_checked);
+  EXPECT_TRUE(ev.forged);
+  ASSERT_TRUE(ev.sender);
+  EXPECT_EQ(ev.sender->pid, 1000);
+  EXPECT_EQ(ev.sender_scope, Scope::sandbox);
+  EXPECT_EQ(second.asked, 0) << "the first source answered";
+  EXPECT_TRUE(second.claim) << "and the second kept its claim";
+
+  SignalEvent honest = identify(info(SIGUSR1, SI_QUEUE, 1000, 0, 7));
+  EXPECT_EQ(second.asked, 1);
+  EXPECT_TRUE(honest.claim_checked);
+  EXPECT_FALSE(honest.forged);
+}
+
+TEST_F(Attribution, AnUnmatchedClaimIsOutsideAndForgedOnlyWhenNoSourceLostClaims) {
+  // Claiming a sandbox pid with no intercepted call behind it: a lie, if nothing was lost.
+  SignalEvent lie = identify(info(SIGUSR1, SI_QUEUE, 1000, 0));
+  EXPECT_EQ(lie.sender_scope, Scope::outside);
+  EXPECT_TRUE(lie.forged);
+  EXPECT_FALSE(lie.claim_checked);
+
+  second.is_complete = false;
+  SignalEvent doubt = identify(info(SIGUSR1, SI_QUEUE, 1000, 0));
+  EXPECT_EQ(doubt.sender_scope, Scope::outside);
+  EXPECT_FALSE(doubt.forged) << "a lost claim could have been this one";
+
+  SignalEvent outside = identify(info(SIGUSR1, SI_QUEUE, 4242, 0));
+  EXPECT_EQ(outside.sender_scope, Scope::outside);
+  EXPECT_TRUE(outside.sender_known);
+  EXPECT_EQ(comm_view(outside.sender->comm), "bash");
+  ASSERT_TRUE(outside.claimed);
+  EXPECT_EQ(outside.claimed->first, 4242);
+}
+
+}  // namespace
+}  // namespace sigvisor::test
