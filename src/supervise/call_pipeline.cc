@@ -42,7 +42,7 @@ void conclude_call(PreparedCall& c, CallPort& port, RunState& sv) {
   const Decision d = c.decision;
   const pid_t caller = c.ev.caller.pid;
   const Sys sys = c.ev.call.sys;
-  record_call(std::move(c.ev), d, sv);
+  record_call(SyscallEvent(c.ev), d, sv);  // trivially copyable: a copy into the queue
   const bool strikes = d.action == Action::kill || d.action == Action::abort;
   if (strikes && (c.confirmed || port.still_pending())) enforce(d, caller, sv);
   if (!port.answer(d) && !strikes) {

@@ -20,7 +20,7 @@ void LifecycleStops::on_exit(const Stop& s) {
   if (WIFSIGNALED(s.status) && WTERMSIG(s.status) == SIGKILL && !ev.thread) {
     if (auto k = sv.table.sigkill_sender(ev.task.pid)) ev.killer = ref_of(*k);
   }
-  sv.record(std::move(ev));  // before removal: strace counts the dying task in its prefix rule
+  sv.record(ev);  // before removal: strace counts the dying task in its prefix rule
   sv.table.remove(pid);
   if (pid == sv.root) root_status_ = s.status;
 }
@@ -52,7 +52,7 @@ Restart LifecycleStops::on_spawn(const Stop& s) {
   ev.child_pid = t.tgid;
   ev.child_tid = child;
   ev.thread = t.tgid == parent.tgid;
-  sv.record(std::move(ev));
+  sv.record(ev);
   return {};
 }
 

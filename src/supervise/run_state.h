@@ -31,6 +31,7 @@ struct SyscallCounters {
   std::atomic<uint64_t> nanos{0};  // supervisor time from receive to reply
 };
 
+// The parts a run is made of, owned by whoever starts the run (supervisor.cc, or a test).
 struct RunParts {
   ProcessTable& table;
   const Policy& policy;
@@ -40,23 +41,10 @@ struct RunParts {
   Diagnostics& diag;
 };
 
-struct RunState {
+struct RunState : RunParts {
   RunState(const RunParts& p, std::bitset<kSysCount> printed_set, pid_t root_pid)
-      : table(p.table),
-        policy(p.policy),
-        sink(p.sink),
-        kernel(p.kernel),
-        tree(p.tree),
-        diag(p.diag),
-        printed(printed_set),
-        root(root_pid) {}
+      : RunParts(p), printed(printed_set), root(root_pid) {}
 
-  ProcessTable& table;
-  const Policy& policy;
-  EventSink& sink;
-  KernelView& kernel;
-  TreeControl& tree;
-  Diagnostics& diag;
   const std::bitset<kSysCount> printed;  // -e trace=SET: which syscalls become events
   const pid_t root;                      // the launched program
   SenderClaims claims;  // caller-written siginfos sent, awaiting their delivery stop

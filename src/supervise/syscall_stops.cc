@@ -58,14 +58,14 @@ Restart SyscallStops::on_seccomp_entry(const Stop& s) {
     // Cannot skip on this architecture: fail closed by killing the caller.
     c_.sv.tree.kill_process(p.ev.caller.pid);
   }
-  pending_[pid] = std::move(p);
+  pending_[pid] = p;
   return {Resume::syscall};  // next stop: this call's exit
 }
 
 Restart SyscallStops::on_syscall_stop(const Stop& s) {
   auto it = pending_.find(s.pid);
   if (it == pending_.end()) return {};
-  PreparedCall p = std::move(it->second);
+  PreparedCall p = it->second;
   pending_.erase(it);
   CallData& call = p.ev.call;
   if (!is_refusal(p.decision.action)) {
