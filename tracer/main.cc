@@ -16,9 +16,9 @@ namespace {
 
 constexpr int kUsageError = 2;
 
-int fail(const std::string& message) {
+sigvisor::ExitPlan fail(const std::string& message) {
   std::cerr << "sigvisor: " << message << '\n';
-  return kUsageError;
+  return sigvisor::ExitPlan{kUsageError, 0};
 }
 
 // -P NAME finds a shipped policy: installed share/sigvisor/policies, then the source tree.
@@ -50,18 +50,20 @@ struct File {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// Everything but the very end: outputs are closed (flushed) when this returns, before
+// sigvisor re-raises its program's fatal signal.
+sigvisor::ExitPlan run_cli(int argc, char** argv) {
   using namespace sigvisor;
   std::string help;
   auto cli = parse_cli(argc, argv, help);
   if (!cli) return fail(cli.error().message);
   if (cli->help) {
     std::cout << help;
-    return 0;
+    return ExitPlan{};
   }
   if (cli->version) {
     std::cout << "sigvisor " << SIGVISOR_VERSION << '\n';
-    return 0;
+    return ExitPlan{};
   }
 
   auto printed = parse_trace_set(cli->trace);
@@ -113,10 +115,14 @@ int main(int argc, char** argv) {
   so.graph_file = cli->graph;
   so.landlock = !cli->no_landlock;
 
-  auto status = run_supervised(so);
-  if (!status) {
-    std::cerr << "sigvisor: " << status.error().message << '\n';
-    return 1;
+  auto plan = run_supervised(so);
+  if (!plan) {
+    std::cerr << "sigvisor: " << plan.error().message << '\n';
+    return ExitPlan{1, 0};
   }
-  return *status;
+  return *plan;
+}
+
+int main(int argc, char** argv) {
+  return sigvisor::exit_as(run_cli(argc, argv));
 }

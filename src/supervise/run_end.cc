@@ -15,6 +15,11 @@ int exit_status(const RunEnd& end) {
   return WEXITSTATUS(end.root_status);
 }
 
+int program_death_signal(const RunEnd& end) {
+  if (end.end_status != 0 || !WIFSIGNALED(end.root_status)) return 0;
+  return WTERMSIG(end.root_status);
+}
+
 std::string end_message(const RunEnd& end, double timeout_s) {
   char buf[160];
   switch (end.cause) {

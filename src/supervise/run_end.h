@@ -26,6 +26,9 @@ struct RunEnd {
 // The program's own status (128+N when it was killed by signal N), or the status chosen
 // by whoever ended the run first.
 int exit_status(const RunEnd& end);
+// The signal that killed the program when the run ended by itself (sigvisor re-raises
+// it); 0 when it exited, or when sigvisor ended the run.
+int program_death_signal(const RunEnd& end);
 // The one line that says why sigvisor ended the tree itself; empty when it did not.
 std::string end_message(const RunEnd& end, double timeout_s);
 

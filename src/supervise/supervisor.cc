@@ -5,6 +5,7 @@
 #include "supervise/supervisor.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -84,7 +85,7 @@ class MaskRestore {
 
 }  // namespace
 
-Result<int> run_supervised(const SupervisorOptions& opts) {
+Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   // The signals that end a run are read by the control loop; the receiver's stop signal
   // only by the receiver. Blocked before any thread starts, so every thread inherits it.
   sigset_t blocked = run_ending_signals();
@@ -146,7 +147,20 @@ Result<int> run_supervised(const SupervisorOptions& opts) {
     if (!note) return note.error();
     if (opts.messages != nullptr) std::fprintf(opts.messages, "sigvisor: %s\n", note->c_str());
   }
-  return exit_status(end);
+  return ExitPlan{exit_status(end), program_death_signal(end)};
+}
+
+int exit_as(const ExitPlan& plan) {
+  if (plan.signal == 0) return plan.status;
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  signal(plan.signal, SIG_DFL);
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, plan.signal);
+  pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
+  raise(plan.signal);
+  return plan.status;  // a signal that does not kill (SIGSTOP, SIGCONT...): the fallback
 }
 
 }  // namespace sigvisor

@@ -31,10 +31,22 @@ struct SupervisorOptions {
   std::string graph_file;        // --graph: who-signalled-whom DOT (and SVG); empty: none
 };
 
-// Returns the exit status sigvisor should exit with (the program's own, 128+N if it
-// was killed by signal N, kAbortExitStatus after a policy abort, 124 after --timeout,
-// 128+N after signal N to sigvisor itself killed the tree), or an error when
-// supervision could not start or an output could not be written.
-Result<int> run_supervised(const SupervisorOptions& opts);
+// How sigvisor should end: as its program did. When the program was killed by signal N,
+// sigvisor re-raises N on itself (as strace does) so that its parent sees WIFSIGNALED;
+// `status` (128+N) is the fallback where that is impossible.
+struct ExitPlan {
+  int status = 0;  // the exit code to use (when `signal` is 0, or did not kill us)
+  int signal = 0;  // the signal to re-raise, or 0
+};
+
+// Returns how sigvisor should exit (the program's own status or death, kAbortExitStatus
+// after a policy abort, 124 after --timeout, 128+N after signal N to sigvisor itself
+// killed the tree), or an error when supervision could not start or an output could not
+// be written.
+Result<ExitPlan> run_supervised(const SupervisorOptions& opts);
+
+// Ends sigvisor as `plan` says: re-raises the signal (no core file: sigvisor's own core
+// would be useless and could overwrite the program's), else returns the status.
+int exit_as(const ExitPlan& plan);
 
 }  // namespace sigvisor

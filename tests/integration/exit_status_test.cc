@@ -1,7 +1,9 @@
-// sigvisor exits as its program did: the program's code, 128+N when killed by signal N,
+// sigvisor exits as its program did: the program's code, its death by signal N (re-raised,
+// so a parent sees WIFSIGNALED as natively; 128+N for a shell's $?),
 // 127 / 126 when the program is not found / not executable, 2 for bad usage.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fstream>
 
@@ -30,6 +32,39 @@ TEST_F(ExitStatus, KilledBySignalIs128PlusN) {
   ASSERT_EQ(sigs.size(), 1u);
   EXPECT_EQ(sigs[0]["sender"]["comm"], "sh");
   EXPECT_EQ(sigs[0]["sender"]["scope"], "self");
+}
+
+// The parent's view, compared with the same program run natively: killed by the same
+// signal, and never a core file from sigvisor itself.
+class DeathSignal : public SigvisorTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(DeathSignal, ParentSeesTheSameDeathAsNatively) {
+  // No core file natively either (ulimit -c 0): the test leaves nothing behind.
+  const std::vector<std::string> cmd = {"/bin/sh", "-c",
+                                        std::string("ulimit -c 0; kill -") + GetParam() + " $$"};
+  Outcome native = run_native(cmd);
+  Outcome r = run_sigvisor({}, cmd);
+  ASSERT_TRUE(WIFSIGNALED(native.wait_status)) << native.wait_status;
+  ASSERT_TRUE(WIFSIGNALED(r.wait_status)) << r.wait_status << r.err;
+  EXPECT_EQ(WTERMSIG(r.wait_status), WTERMSIG(native.wait_status));
+  EXPECT_FALSE(WCOREDUMP(r.wait_status)) << "sigvisor must not dump its own core";
+  EXPECT_EQ(lines_with(r.trace, std::string("+++ killed by SIG") + GetParam()).size(), 1u)
+      << r.trace;
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, DeathSignal,
+                         ::testing::Values("TERM", "INT", "KILL", "SEGV", "ABRT", "USR1"));
+
+TEST_F(ExitStatus, PythonSeesANegativeReturncodeAsNatively) {
+  // How users meet it: subprocess reports -15 for a signal death, 143 for an exit(143).
+  if (system("command -v python3 >/dev/null 2>&1") != 0) GTEST_SKIP() << "python3 not installed";
+  const std::string script =
+      "import subprocess,sys; "
+      "r = subprocess.run(sys.argv[1:] + ['/bin/sh', '-c', 'kill -TERM $$']); print(r.returncode)";
+  Outcome native = run_native({"python3", "-c", script});
+  Outcome r = run_native({"python3", "-c", script, SIGVISOR_BIN, "-o", "/dev/null", "--"});
+  EXPECT_EQ(native.out, "-15\n");
+  EXPECT_EQ(r.out, native.out) << r.err;
 }
 
 TEST_F(ExitStatus, NotFoundIs127WithOneLine) {

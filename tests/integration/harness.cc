@@ -58,6 +58,7 @@ Outcome exec_capture(const std::vector<std::string>& argv, const std::string& di
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   r.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.wait_status = status;
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;

@@ -15,6 +15,7 @@ namespace sigvisor::test {
 
 struct Outcome {
   int exit_status = -1;                // sigvisor's exit status (or 128+N if it died of signal N)
+  int wait_status = 0;                 // the raw status its parent's waitpid() saw (WIFSIGNALED...)
   std::string out;                     // stdout (the program's)
   std::string err;                     // stderr (the program's and sigvisor's messages)
   std::string trace;                   // -o text trace
