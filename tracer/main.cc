@@ -9,6 +9,7 @@
 
 #include "options.h"
 #include "policy/policy.h"
+#include "signal_names.h"
 #include "supervise/supervisor.h"
 #include "trace_set.h"
 
@@ -112,6 +113,12 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
   so.policy = &policy;
   so.policy_source = policy_source;
   so.timeout_s = cli->timeout;
+  auto timeout_signal = signal_by_name(cli->timeout_signal);
+  if (!timeout_signal || *timeout_signal <= 0) {
+    return fail("--timeout-signal " + cli->timeout_signal + ": unknown signal");
+  }
+  so.timeout_signal = *timeout_signal;
+  so.kill_after_s = cli->kill_after;
   so.graph_file = cli->graph;
   so.landlock = !cli->no_landlock;
 

@@ -13,7 +13,8 @@ namespace {
 
 // Options whose value may be the next word.
 const std::set<std::string> kTakesValue = {
-    "-P", "--policy", "-o", "--output", "--format", "--json", "-e", "--timeout", "--graph"};
+    "-P", "--policy",  "-o",      "--output",         "--format",    "--json",
+    "-e", "--timeout", "--graph", "--timeout-signal", "--kill-after"};
 
 int command_start(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -58,7 +59,13 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
       ("summary,c", po::bool_switch(&o.summary),
        "print a per-syscall table (calls, errors, denied, time) at exit instead of each call")
       ("timeout", po::value(&o.timeout)->value_name("SEC"),
-       "after SEC seconds, kill the whole tree (stopped processes included) and exit 124")
+       "after SEC seconds, send --timeout-signal to the whole tree (stopped processes are "
+       "continued) and exit 124, as timeout(1)")
+      ("timeout-signal", po::value(&o.timeout_signal)->value_name("SIG"),
+       "the signal --timeout sends (default TERM; KILL ends the tree at once)")
+      ("kill-after", po::value(&o.kill_after)->value_name("SEC"),
+       "SIGKILL what is left of the tree SEC seconds after --timeout or after a signal to "
+       "sigvisor was passed on to the program (default: only a second signal does)")
       ("no-landlock", po::bool_switch(&o.no_landlock),
        "do not confine the tree with Landlock's signal scope (applied when the policy "
        "forbids outside targets and the kernel has Landlock ABI 6)");
@@ -87,6 +94,11 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
     std::ostringstream v;
     v << o.timeout;
     return make_error("--timeout " + v.str() + ": expected a positive number of seconds");
+  }
+  if (vm.count("kill-after") != 0 && !(o.kill_after > 0 && o.kill_after < 1e9)) {
+    std::ostringstream v;
+    v << o.kill_after;
+    return make_error("--kill-after " + v.str() + ": expected a positive number of seconds");
   }
   if (o.format != "text" && o.format != "json") {
     return make_error("--format " + o.format + ": expected text or json");

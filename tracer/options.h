@@ -21,7 +21,9 @@ struct CliOptions {
   std::string trace = "all";
   std::optional<std::string> results;  // --results[=SET]
   bool summary = false;
-  double timeout = 0;  // --timeout SEC; 0: none
+  double timeout = 0;                   // --timeout SEC; 0: none
+  std::string timeout_signal = "TERM";  // --timeout-signal SIG (a name or number)
+  double kill_after = 0;                // --kill-after SEC; 0: none
   bool no_landlock = false;
   bool help = false;
   bool version = false;

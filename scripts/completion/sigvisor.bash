@@ -48,7 +48,8 @@ _sigvisor() {
             return 0
         fi
         case $word in
-            -P | --policy | -o | --output | --format | --json | -e | --timeout | --graph)
+            -P | --policy | -o | --output | --format | --json | -e | --timeout | --graph | \
+                --timeout-signal | --kill-after)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -76,7 +77,11 @@ _sigvisor() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0
             ;;
-        --timeout)
+        --timeout | --kill-after)
+            return 0
+            ;;
+        --timeout-signal)
+            COMPREPLY=($(compgen -W "TERM INT HUP QUIT KILL USR1 USR2" -- "$cur"))
             return 0
             ;;
     esac

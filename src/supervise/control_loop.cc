@@ -12,18 +12,24 @@
 namespace sigvisor {
 namespace {
 
-// After an early end, how often the tree is swept again for late-reported children.
+// While the tree is being ended, how often it is swept again for late-reported children.
 constexpr int kSweepIntervalMs = 10;
 // Otherwise how often the loop looks whether an end was requested elsewhere (policy abort).
 constexpr int kIdleCheckMs = 50;
 
-void arm(int timer, double seconds) {
+void arm(const UniqueFd& timer, double seconds) {
+  if (!timer.valid()) return;
   itimerspec its{};
   its.it_value.tv_sec = static_cast<time_t>(seconds);
   its.it_value.tv_nsec =
       static_cast<long>((seconds - static_cast<double>(its.it_value.tv_sec)) * 1e9);
   if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
-  timerfd_settime(timer, 0, &its, nullptr);
+  timerfd_settime(timer.get(), 0, &its, nullptr);
+}
+
+bool expired(const UniqueFd& timer) {
+  uint64_t expirations = 0;
+  return read(timer.get(), &expirations, sizeof expirations) > 0;
 }
 
 }  // namespace
@@ -35,11 +41,14 @@ sigset_t run_ending_signals() {
   return s;
 }
 
-ControlLoop::ControlLoop(RunState& sv, double timeout_s) : sv_(sv), timeout_s_(timeout_s) {
+ControlLoop::ControlLoop(RunState& sv, ControlOptions opts) : sv_(sv), opts_(opts) {
+  end_.timeout_s = opts.timeout_s;
+  end_.kill_after_s = opts.kill_after_s;
   wake_.reset(eventfd(0, EFD_CLOEXEC));
   const sigset_t s = run_ending_signals();
   signals_.reset(signalfd(-1, &s, SFD_CLOEXEC));
-  if (timeout_s > 0) timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
+  if (opts.timeout_s > 0) timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
+  if (opts.kill_after_s > 0) kill_timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
 }
 
 ControlLoop::~ControlLoop() {
@@ -51,7 +60,7 @@ void ControlLoop::watch_hangup(int fd, std::function<void()> on_hangup) {
 }
 
 void ControlLoop::start() {
-  if (timer_.valid()) arm(timer_.get(), timeout_s_);
+  arm(timer_, opts_.timeout_s);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -68,7 +77,7 @@ RunEnd ControlLoop::finish() {
   return end_;
 }
 
-void ControlLoop::end_run(RunEnd::Cause cause, int status, int sig) {
+void ControlLoop::end_tree(RunEnd::Cause cause, int status, int sig) {
   if (end_.cause == RunEnd::Cause::program_exited) {
     end_.cause = cause;
     end_.signal = sig;
@@ -77,14 +86,57 @@ void ControlLoop::end_run(RunEnd::Cause cause, int status, int sig) {
   end_.ended = sv_.tree.end_tree();
 }
 
+void ControlLoop::on_signal(int sig) {
+  sv_.diag.debug("control: received signal %d", sig);
+  // The first one is the program's to handle (a CI job being cancelled): passed on,
+  // recorded as its delivery (sender: the supervisor). A second one, or a program that is
+  // gone, ends the tree.
+  if (forwarded_ == 0 && !sv_.ending() && sv_.tree.signal_program(sig)) {
+    forwarded_ = sig;
+    arm(kill_timer_, opts_.kill_after_s);
+    return;
+  }
+  end_tree(RunEnd::Cause::fatal_signal, 128 + sig, sig);
+}
+
+void ControlLoop::on_timeout() {
+  sv_.diag.debug("control: timeout");
+  if (end_.cause == RunEnd::Cause::program_exited) {
+    end_.cause = RunEnd::Cause::timeout;
+    end_.signal = opts_.timeout_signal;
+  }
+  sv_.set_end_status(kTimeoutExitStatus);
+  if (opts_.timeout_signal == SIGKILL) {
+    sv_.end_run(kTimeoutExitStatus);
+    end_.ended = sv_.tree.end_tree();
+    return;
+  }
+  end_.signalled = sv_.tree.signal_tree(opts_.timeout_signal);
+  arm(kill_timer_, opts_.kill_after_s);
+}
+
+void ControlLoop::on_kill_after() {
+  sv_.diag.debug("control: --kill-after expired");
+  if (end_.cause == RunEnd::Cause::timeout) {
+    end_.killed_after = true;
+    sv_.end_run(kTimeoutExitStatus);
+    end_.ended = sv_.tree.end_tree();
+    return;
+  }
+  end_tree(RunEnd::Cause::fatal_signal, 128 + forwarded_, forwarded_);
+}
+
 void ControlLoop::run() {
   // Fixed slots first, then the watched fds (events 0: POLLIN does not wake a hang-up
-  // watch, only POLLHUP/POLLERR).
-  std::vector<pollfd> fds = {
-      {wake_.get(), POLLIN, 0}, {signals_.get(), POLLIN, 0}, {timer_.get(), POLLIN, 0}};
+  // watch, only POLLHUP/POLLERR). Negative fds (no timer) are ignored by poll.
+  std::vector<pollfd> fds = {{wake_.get(), POLLIN, 0},
+                             {signals_.get(), POLLIN, 0},
+                             {timer_.get(), POLLIN, 0},
+                             {kill_timer_.get(), POLLIN, 0}};
+  constexpr std::size_t kWatched = 4;
   for (const Watch& w : watches_) fds.push_back({w.fd, 0, 0});
   for (;;) {
-    const int wait_ms = sv_.end_status() != 0 ? kSweepIntervalMs : kIdleCheckMs;
+    const int wait_ms = sv_.ending() ? kSweepIntervalMs : kIdleCheckMs;
     int n = poll(fds.data(), fds.size(), wait_ms);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -92,29 +144,22 @@ void ControlLoop::run() {
       return;
     }
     if (n == 0) {
-      // An end requested by the pipeline (policy abort) is noticed here; then the tree is
-      // swept every kSweepIntervalMs until the run is over.
-      if (sv_.end_status() != 0) end_.ended = sv_.tree.end_tree();
+      // A tree being ended (a policy abort decided in the pipeline included) is swept
+      // every kSweepIntervalMs until the run is over.
+      if (sv_.ending()) end_.ended = sv_.tree.end_tree();
       continue;
     }
     if (fds[0].revents & POLLIN) return;
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo si{};
       if (read(signals_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-        const int sig = static_cast<int>(si.ssi_signo);
-        sv_.diag.debug("control: received signal %d", sig);
-        end_run(RunEnd::Cause::fatal_signal, 128 + sig, sig);
+        on_signal(static_cast<int>(si.ssi_signo));
       }
     }
-    if (fds[2].revents & POLLIN) {
-      uint64_t expirations = 0;
-      if (read(timer_.get(), &expirations, sizeof expirations) > 0) {
-        sv_.diag.debug("control: timeout");
-        end_run(RunEnd::Cause::timeout, kTimeoutExitStatus, 0);
-      }
-    }
+    if ((fds[2].revents & POLLIN) && expired(timer_)) on_timeout();
+    if ((fds[3].revents & POLLIN) && expired(kill_timer_)) on_kill_after();
     for (std::size_t i = 0; i < watches_.size(); ++i) {
-      pollfd& p = fds[3 + i];
+      pollfd& p = fds[kWatched + i];
       if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
         sv_.diag.debug("control: fd %d hung up", p.fd);
         p.fd = -1;  // poll ignores negative fds from now on

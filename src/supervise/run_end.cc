@@ -3,6 +3,7 @@
 
 #include <sys/wait.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include "signal_names.h"
@@ -20,12 +21,23 @@ int program_death_signal(const RunEnd& end) {
   return WTERMSIG(end.root_status);
 }
 
-std::string end_message(const RunEnd& end, double timeout_s) {
-  char buf[160];
+std::string end_message(const RunEnd& end) {
+  char buf[200];
   switch (end.cause) {
     case RunEnd::Cause::timeout:
-      std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: killed %zu processes",
-                    timeout_s, end.ended);
+      if (end.signal == SIGKILL) {
+        std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: killed %zu processes",
+                      end.timeout_s, end.ended);
+      } else if (end.killed_after) {
+        std::snprintf(buf, sizeof buf,
+                      "sigvisor: timeout after %g s: sent %s to %zu processes, killed %zu "
+                      "still running %g s later",
+                      end.timeout_s, signal_name(end.signal).c_str(), end.signalled, end.ended,
+                      end.kill_after_s);
+      } else {
+        std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: sent %s to %zu processes",
+                      end.timeout_s, signal_name(end.signal).c_str(), end.signalled);
+      }
       return buf;
     case RunEnd::Cause::fatal_signal:
       std::snprintf(buf, sizeof buf, "sigvisor: received %s: killed %zu processes",

@@ -17,10 +17,14 @@ struct RunEnd {
     fatal_signal,    // a signal to sigvisor (SIGINT, SIGTERM, SIGHUP, SIGQUIT)
   };
   Cause cause = Cause::program_exited;
-  int signal = 0;         // fatal_signal: which
-  std::size_t ended = 0;  // processes the control loop ended (distinct thread groups)
-  int root_status = 0;    // the launched program's wait status
-  int end_status = 0;     // the status the first request to end the run chose, or 0
+  int signal = 0;             // fatal_signal: which; timeout: the --timeout-signal
+  std::size_t ended = 0;      // processes the control loop SIGKILLed (distinct groups)
+  std::size_t signalled = 0;  // timeout: processes sent the --timeout-signal
+  bool killed_after = false;  // timeout: --kill-after expired with processes left
+  int root_status = 0;        // the launched program's wait status
+  int end_status = 0;         // the status the first request to end the run chose, or 0
+  double timeout_s = 0;       // --timeout, for the message
+  double kill_after_s = 0;    // --kill-after, for the message
 };
 
 // The program's own status (128+N when it was killed by signal N), or the status chosen
@@ -30,6 +34,6 @@ int exit_status(const RunEnd& end);
 // it); 0 when it exited, or when sigvisor ended the run.
 int program_death_signal(const RunEnd& end);
 // The one line that says why sigvisor ended the tree itself; empty when it did not.
-std::string end_message(const RunEnd& end, double timeout_s);
+std::string end_message(const RunEnd& end);
 
 }  // namespace sigvisor

@@ -73,15 +73,24 @@ struct RunState : RunParts {
   // the first request wins. The tree is ended at once and again by the control loop
   // until the last process is gone.
   void end_run(int status) {
+    set_end_status(status);
+    ending_.store(true);
+    tree.end_tree();
+  }
+  // The run will end with `status` whatever the program does (--timeout: 124), unless an
+  // earlier request chose another; the tree is not ended by this.
+  void set_end_status(int status) {
     int expected = 0;
     end_status_.compare_exchange_strong(expected, status);
-    tree.end_tree();
   }
   // The status a request to end the run chose, or 0.
   int end_status() const { return end_status_.load(); }
+  // Whether the tree is being ended (the control loop then sweeps it until it is gone).
+  bool ending() const { return ending_.load(); }
 
  private:
   std::atomic<int> end_status_{0};
+  std::atomic<bool> ending_{false};
 };
 
 }  // namespace sigvisor

@@ -122,7 +122,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
 
   std::optional<NotifyReceiver> receiver;
   if (source.listener() >= 0) receiver.emplace(source.listener(), sv);
-  ControlLoop control(sv, opts.timeout_s);
+  ControlLoop control(sv, ControlOptions{opts.timeout_s, opts.timeout_signal, opts.kill_after_s});
   // No task uses the filter any more: nothing left to receive.
   control.watch_hangup(source.listener(), [&receiver] { receiver->stop(); });
   control.start();
@@ -137,7 +137,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
   source.finish();
-  if (auto line = end_message(end, opts.timeout_s); !line.empty() && opts.messages != nullptr) {
+  if (auto line = end_message(end); !line.empty() && opts.messages != nullptr) {
     std::fprintf(opts.messages, "%s\n", line.c_str());
     std::fflush(opts.messages);
   }

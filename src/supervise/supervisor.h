@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bitset>
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -23,8 +24,11 @@ struct SupervisorOptions {
   std::bitset<kSysCount> results;  // --results: decided at ptrace stops, results known
   bool summary = false;            // -c
   const Policy* policy = nullptr;
-  std::string policy_source;  // file path or "builtin"
-  double timeout_s = 0;       // --timeout: kill the whole tree after this long; 0: never
+  std::string policy_source;     // file path or "builtin"
+  double timeout_s = 0;          // --timeout: signal the whole tree after this long; 0: never
+  int timeout_signal = SIGTERM;  // --timeout-signal
+  double kill_after_s = 0;       // --kill-after: SIGKILL what is left this long after the
+                                 // timeout or a signal passed on to the program; 0: never
   // Kernel backstop (landlock.h) when the policy forbids outside targets; --no-landlock.
   bool landlock = true;
   std::FILE* messages = stderr;  // sigvisor's own one-line notes (timeout, fatal signal)

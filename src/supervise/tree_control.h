@@ -19,6 +19,12 @@ class TreeControl {
   virtual ~TreeControl() = default;
   // The policy's `kill`: SIGKILL one process of the tree.
   virtual void kill_process(pid_t tgid) = 0;
+  // A signal to sigvisor passed on to the program (the root process). False when the
+  // program is gone (its tree may live on): the caller ends the tree instead.
+  virtual bool signal_program(int sig) = 0;
+  // --timeout as timeout(1) does it: `sig` to every process of the tree, then SIGCONT so
+  // that stopped ones wake up to receive it. Returns how many processes were signalled.
+  virtual std::size_t signal_tree(int sig) = 0;
   // Ends every process the table knows (again and again while late children appear).
   // Returns how many distinct processes were ended so far.
   virtual std::size_t end_tree() = 0;
@@ -34,6 +40,8 @@ class KillingTree final : public TreeControl {
  public:
   KillingTree(const ProcessTable& table, pid_t root) : table_(table), root_(root) {}
   void kill_process(pid_t tgid) override;
+  bool signal_program(int sig) override;
+  std::size_t signal_tree(int sig) override;
   std::size_t end_tree() override;
 
  private:

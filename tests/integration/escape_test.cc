@@ -216,7 +216,7 @@ TEST_P(Escape, SetsidThenKillZeroHitsOnlyItself) {
 }
 
 TEST_P(Escape, ForkBombEndedByTimeout) {
-  Outcome r = attempt({example("fork_bomb"), "48"}, {"--timeout", "3"});
+  Outcome r = attempt({example("fork_bomb"), "48"}, {"--timeout", "3", "--timeout-signal", "KILL"});
   EXPECT_EQ(r.exit_status, 124) << r.err;
   auto pids = tree_pids(r);
   EXPECT_GE(pids.size(), 2u);

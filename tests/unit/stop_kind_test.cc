@@ -105,18 +105,25 @@ TEST(RunEnd, ExitStatusAndMessage) {
   };
   using C = RunEnd::Cause;
   const Case cases[] = {
-      {"exit 0", RunEnd{C::program_exited, 0, 0, 0, 0}, 0, ""},
-      {"exit 7", RunEnd{C::program_exited, 0, 0, 7 << 8, 0}, 7, ""},
-      {"killed by SIGTERM", RunEnd{C::program_exited, 0, 0, SIGTERM, 0}, 128 + SIGTERM, ""},
-      {"policy abort", RunEnd{C::policy_abort, 0, 3, SIGKILL, 125}, 125, ""},
-      {"timeout", RunEnd{C::timeout, 0, 3, SIGKILL, 124}, 124,
+      {"exit 0", RunEnd{C::program_exited, 0, 0, 0, false, 0, 0}, 0, ""},
+      {"exit 7", RunEnd{C::program_exited, 0, 0, 0, false, 7 << 8, 0}, 7, ""},
+      {"killed by SIGTERM", RunEnd{C::program_exited, 0, 0, 0, false, SIGTERM, 0}, 128 + SIGTERM,
+       ""},
+      {"policy abort", RunEnd{C::policy_abort, 0, 3, 0, false, SIGKILL, 125}, 125, ""},
+      {"timeout, KILL", RunEnd{C::timeout, SIGKILL, 3, 0, false, SIGKILL, 124, 1.5, 0}, 124,
        "sigvisor: timeout after 1.5 s: killed 3 processes"},
-      {"fatal signal", RunEnd{C::fatal_signal, SIGINT, 2, SIGKILL, 130}, 130,
+      {"timeout, TERM", RunEnd{C::timeout, SIGTERM, 0, 3, false, 0, 124, 1.5, 0}, 124,
+       "sigvisor: timeout after 1.5 s: sent SIGTERM to 3 processes"},
+      {"timeout, TERM then kill", RunEnd{C::timeout, SIGTERM, 1, 3, true, SIGKILL, 124, 1.5, 2},
+       124,
+       "sigvisor: timeout after 1.5 s: sent SIGTERM to 3 processes, killed 1 still running 2 s "
+       "later"},
+      {"fatal signal", RunEnd{C::fatal_signal, SIGINT, 2, 0, false, SIGKILL, 130}, 130,
        "sigvisor: received SIGINT: killed 2 processes"},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(exit_status(c.end), c.status) << c.what;
-    EXPECT_EQ(end_message(c.end, 1.5), c.message) << c.what;
+    EXPECT_EQ(end_message(c.end), c.message) << c.what;
   }
 }
 
