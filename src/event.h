@@ -31,8 +31,9 @@ struct SyscallEvent {
   CallData call;
   std::optional<Target> target;  // send family
   Action action = Action::allow;
-  std::string_view rule;  // owned by the Policy, which outlives the sink
-  bool racy = false;      // the decision looked at tracee memory
+  std::string_view rule;    // owned by the Policy, which outlives the sink
+  bool racy = false;        // the decision looked at tracee memory
+  bool unfinished = false;  // --results: the task died inside the call (no result)
 };
 
 struct SignalEvent {
@@ -76,6 +77,13 @@ struct ExitEvent {
   std::optional<ProcRef> killer;  // for SIGKILL: the sandbox process that sent it
 };
 
+// A group stop (job control: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU took effect), as strace
+// prints it: `--- stopped by SIGSTOP ---`.
+struct StopEvent {
+  ProcRef task;
+  int sig = 0;
+};
+
 struct PolicyEvent {
   std::string name;
   std::string hash;
@@ -96,7 +104,7 @@ struct SummaryEvent {
 };
 
 using EventBody = std::variant<SyscallEvent, SignalEvent, SpawnEvent, ExecEvent, ExitEvent,
-                               PolicyEvent, SummaryEvent>;
+                               StopEvent, PolicyEvent, SummaryEvent>;
 
 struct Event {
   uint64_t seq = 0;

@@ -62,6 +62,7 @@ void syscall_json(const SyscallEvent& ev, json& j) {
     j["errno"] = nullptr;
   }
   j["racy"] = ev.racy;
+  if (ev.unfinished) j["unfinished"] = true;
 }
 
 void signal_json(const SignalEvent& ev, json& j) {
@@ -136,6 +137,12 @@ json event_json(const Event& e) {
                                          {"tid", ev.killer->tid},
                                          {"comm", nullable_comm(ev.killer->comm)}}
                                   : json(nullptr);
+        } else if constexpr (std::is_same_v<T, StopEvent>) {
+          j["event"] = "stop";
+          j["pid"] = ev.task.pid;
+          j["tid"] = ev.task.tid;
+          j["comm"] = nullable_comm(ev.task.comm);
+          j["sig"] = signal_name(ev.sig);
         } else if constexpr (std::is_same_v<T, PolicyEvent>) {
           j["event"] = "policy";
           j["name"] = ev.name;

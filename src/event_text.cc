@@ -97,6 +97,9 @@ void syscall_text(const Event& e, const SyscallEvent& ev, const TextStyle& style
   std::size_t line_start = out.size();
   prefix(e, ev.caller.tid, style, out);
   format_call_text(ev.call, out);
+  // strace: the arguments known at entry, then " <unfinished ...>" inside the parentheses.
+  if (ev.unfinished && !out.empty() && out.back() == ')')
+    out.insert(out.size() - 1, " <unfinished ...>");
   out += ' ';
   std::size_t col = out.size() - line_start;
   if (col < kResultColumn) out.append(kResultColumn - col, ' ');
@@ -225,6 +228,7 @@ void summary_text(const SummaryEvent& ev, std::string& out) {
 }  // namespace
 
 void format_event_text(const Event& e, const TextStyle& style, std::string& out) {
+  if (style.summary_only && !std::holds_alternative<SummaryEvent>(e.body)) return;
   std::visit(
       [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;
@@ -252,6 +256,11 @@ void format_event_text(const Event& e, const TextStyle& style, std::string& out)
             quoted(ev.argv[i], out);
           }
           out += "] +++\n";
+        } else if constexpr (std::is_same_v<T, StopEvent>) {
+          prefix(e, ev.task.tid, style, out);
+          out += "--- stopped by ";
+          out += signal_name(ev.sig);
+          out += " ---\n";
         } else if constexpr (std::is_same_v<T, SummaryEvent>) {
           summary_text(ev, out);
         }

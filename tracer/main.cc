@@ -107,7 +107,9 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
     so.text_is_file = !cli->output.empty();
     so.json = json_out.f;
   }
-  so.printed = cli->summary ? std::bitset<kSysCount>() : *printed;
+  // -c: the text shows only the table (as strace -c); JSON events, when asked for, are
+  // all still written. Without a JSON output no call event is needed at all.
+  so.printed = cli->summary && so.json == nullptr ? std::bitset<kSysCount>() : *printed;
   so.results = results;
   so.summary = cli->summary;
   so.policy = &policy;

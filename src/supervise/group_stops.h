@@ -12,11 +12,15 @@ namespace sigvisor {
 class GroupStops {
  public:
   explicit GroupStops(StopContext ctx) : c_(ctx) {}
-  Restart on_group_stop(const Stop&) { return {Resume::listen}; }
+  // Recorded as strace prints it (`--- stopped by SIGTSTP ---`), then the task stays stopped.
+  Restart on_group_stop(const Stop& s) {
+    c_.sv.record(StopEvent{ref_of(c_.sv.task(s.pid)), s.sig});
+    return {Resume::listen};
+  }
   Restart on_event_stop(const Stop&) { return {Resume::cont}; }
 
  private:
-  [[maybe_unused]] StopContext c_;
+  StopContext c_;
 };
 
 }  // namespace sigvisor

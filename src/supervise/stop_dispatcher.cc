@@ -40,7 +40,7 @@ int run_stop_dispatcher(RunState& sv, RestartRule rule) {
     sv.diag.debug("stop %d %s sig %d event %d", static_cast<int>(pid),
                   stop_kind_name(s.kind).data(), s.sig, s.event);
     if (s.kind == StopKind::exited) {
-      syscalls.forget(pid);
+      syscalls.on_task_gone(pid);
       lifecycle.on_exit(s);
       continue;
     }

@@ -110,6 +110,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   SinkConfig sc;
   sc.text = opts.text;
   sc.style.pid_prefix_always = opts.text_is_file;
+  sc.style.summary_only = opts.summary;  // strace -c prints only its table
   sc.json = opts.json;
   SignalGraph graph;  // fed by the sink's writer thread, read after close()
   if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };

@@ -80,6 +80,18 @@ Restart SyscallStops::on_syscall_stop(const Stop& s) {
   return {};
 }
 
+void SyscallStops::on_task_gone(pid_t tid) {
+  auto it = pending_.find(tid);
+  if (it == pending_.end()) return;
+  SyscallEvent ev = it->second.ev;
+  const Decision d = it->second.decision;
+  pending_.erase(it);
+  ev.unfinished = true;
+  if (!is_refusal(d.action)) ev.call.retval.reset();  // a refusal knows its errno
+  // Recorded only: the task is gone, nothing to enforce or answer.
+  record_call(std::move(ev), d, c_.sv);
+}
+
 std::optional<SenderClaim> SyscallStops::take(pid_t receiver_tgid, int sig,
                                               const ClaimedFields& delivered) {
   for (const auto& [tid, p] : pending_) {

@@ -20,8 +20,11 @@ class SyscallStops final : public SenderEvidence {
   explicit SyscallStops(StopContext ctx) : c_(ctx) {}
   Restart on_seccomp_entry(const Stop& s);
   Restart on_syscall_stop(const Stop& s);
-  // The task is gone (exit) or changed its id (exec by a non-leader): its call is over.
+  // The task changed its id (exec by a non-leader thread): it has no call waiting.
   void forget(pid_t tid) { pending_.erase(tid); }
+  // The task died: a call it was in is recorded unfinished (strace's `<unfinished ...>`,
+  // the answer to "why did it hang" under --timeout), before its exit event.
+  void on_task_gone(pid_t tid);
 
   // SenderEvidence: an allowed call waiting for its exit stop whose info matches.
   std::optional<SenderClaim> take(pid_t receiver_tgid, int sig,

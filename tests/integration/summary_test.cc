@@ -65,8 +65,12 @@ TEST_F(Summary, ResultsModeCountsEveryCallAndError) {
   uint64_t denied = 0;
   EXPECT_EQ(summary_counts(r, &denied), kExpected) << r.trace;
   EXPECT_EQ(denied, 0u);
-  // -c prints the table instead of each call.
-  EXPECT_TRUE(of_kind(r, "syscall").empty());
+  // -c prints only the table, as strace -c: no call, process or delivery line. The JSON
+  // events asked for with --json are all still written.
+  EXPECT_FALSE(of_kind(r, "syscall").empty());
+  EXPECT_TRUE(lines_with(r.trace, "+++").empty()) << r.trace;
+  EXPECT_TRUE(lines_with(r.trace, "--- SIG").empty()) << r.trace;
+  EXPECT_TRUE(lines_with(r.trace, "rt_sigprocmask(").empty()) << r.trace;
 
   // The text table: strace -c's columns with `denied` before the name, rows with blank
   // zero counts, then the total.
