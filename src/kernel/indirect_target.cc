@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "kernel/tracee_memory.h"
+#include "kernel/proc_reader.h"
 #include "tasks/process_table.h"
 #include "unique_fd.h"
 
@@ -51,7 +51,10 @@ pid_t fd_foreground(pid_t tid, int fd) {
 
 pid_t fd_target(pid_t tid, const CallData& call) {
   const int fd = static_cast<int>(call.regs[0]);
-  if (call.sys == Sys::pidfd_send_signal) return pidfd_target(tid, fd);
+  if (call.sys == Sys::pidfd_send_signal) {
+    FdTarget t = read_fd_target(tid, fd);
+    return t.kind == FdKind::pidfd ? t.pid : -1;
+  }
   const IndirectCommand* cmd = indirect_command(call.sys, call.regs);
   if (cmd == nullptr) return -1;
   if (cmd->aim == Aim::fd_owner) return fd_owner(tid, fd);

@@ -3,61 +3,24 @@
 #include "tasks/process_table.h"
 
 #include <fcntl.h>
-#include <unistd.h>
 
-#include <charconv>
 #include <cstring>
 
-#include "unique_fd.h"
+#include "kernel/proc_reader.h"
 
 namespace sigvisor {
 namespace {
-
 constexpr std::size_t kGoneKept = 4096;
-
-std::optional<std::string> read_small_file(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return std::nullopt;
-  char buf[2048];
-  ssize_t n = ::read(fd.get(), buf, sizeof buf);
-  if (n < 0) return std::nullopt;
-  return std::string(buf, static_cast<std::size_t>(n));
-}
-
-pid_t status_field(const std::string& status, std::string_view key) {
-  auto pos = status.find(key);
-  if (pos == std::string::npos) return 0;
-  pos += key.size();
-  while (pos < status.size() && (status[pos] == ' ' || status[pos] == '\t')) ++pos;
-  pid_t v = 0;
-  std::from_chars(status.data() + pos, status.data() + status.size(), v);
-  return v;
-}
-
 }  // namespace
 
 std::optional<Comm> read_comm_from_proc(pid_t pid) {
-  auto s = read_small_file("/proc/" + std::to_string(pid) + "/comm");
-  if (!s) return std::nullopt;
-  if (!s->empty() && s->back() == '\n') s->pop_back();
-  return make_comm(*s);
+  return read_comm(pid);
 }
 
 std::optional<TaskInfo> read_task_from_proc(pid_t tid) {
-  auto s = read_small_file("/proc/" + std::to_string(tid) + "/status");
+  auto s = read_status(tid);
   if (!s) return std::nullopt;
-  TaskInfo t;
-  t.tid = tid;
-  t.tgid = status_field(*s, "\nTgid:");
-  t.ppid = status_field(*s, "\nPPid:");
-  auto name_end = s->find('\n');
-  if (s->compare(0, 5, "Name:") == 0 && name_end != std::string::npos) {
-    std::size_t b = 5;
-    while (b < name_end && ((*s)[b] == ' ' || (*s)[b] == '\t')) ++b;
-    t.comm = make_comm(std::string_view(*s).substr(b, name_end - b));
-  }
-  if (t.tgid == 0) return std::nullopt;
-  return t;
+  return TaskInfo{tid, s->tgid, s->ppid, s->name};
 }
 
 void ProcessTable::add(const TaskInfo& t) {
