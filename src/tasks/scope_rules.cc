@@ -1,0 +1,218 @@
+// See scope_rules.h. A pid the table does not know is `outside`, whatever /proc says.
+#include "tasks/scope_rules.h"
+
+#include <fcntl.h>
+
+#include <cstring>
+
+namespace sigvisor {
+namespace {
+
+class Rules {
+ public:
+  Rules(const TaskInfo& caller, const TaskView& tasks, const KernelView& kernel,
+        const Outside& outside)
+      : caller_(caller), tasks_(tasks), kernel_(kernel), outside_(outside) {}
+
+  Target pid(int64_t pid) const;
+  Target thread(int64_t tgid, int64_t tid) const;
+  Target owner(int type, int64_t id) const;
+  Target indirect(const CallData& call, pid_t fd_owner) const;
+
+ private:
+  const TaskInfo& caller_;
+  const TaskView& tasks_;
+  const KernelView& kernel_;
+  const Outside& outside_;
+};
+
+Target Rules::pid(int64_t pid) const {
+  Target t;
+  t.pid = pid;
+  if (pid == -1) {
+    t.scope = Scope::all;
+    return t;
+  }
+  if (pid == 0 || pid < -1) {
+    // A process group: the caller's own (0), or one whose id is a sandbox process's pid.
+    // A group the table cannot vouch for is outside.
+    int64_t pgid = pid == 0 ? 0 : -pid;
+    if (pgid == outside_.supervisor_pgid) {
+      t.scope = Scope::supervisor;
+    } else if (pgid == 0 || tasks_.task(static_cast<pid_t>(pgid))) {
+      t.scope = Scope::group;
+      t.exists = true;
+    } else {
+      t.scope = Scope::outside;
+    }
+    return t;
+  }
+  if (auto target = tasks_.task(static_cast<pid_t>(pid))) {
+    // kill() accepts any thread id and signals that thread's process.
+    t.exists = true;
+    t.comm = target->comm;
+    if (target->tgid == caller_.tgid) {
+      t.scope = Scope::self;
+    } else if (tasks_.is_descendant(target->tgid, caller_.tgid)) {
+      t.scope = Scope::child;
+    } else {
+      t.scope = Scope::sandbox;
+    }
+    return t;
+  }
+  if (pid == outside_.supervisor_pid) {
+    t.scope = Scope::supervisor;
+    t.exists = true;
+    t.comm = make_comm("sigvisor");
+  } else if (pid == 1) {
+    t.scope = Scope::init;
+    t.exists = true;
+  } else {
+    t.scope = Scope::outside;
+  }
+  return t;
+}
+
+Target Rules::thread(int64_t tgid, int64_t tid) const {
+  Target t;
+  t.pid = tgid;
+  t.tid = tid;
+  auto target = tasks_.task(static_cast<pid_t>(tid));
+  // tgid <= 0 means "any group" (tkill): the thread's own group decides.
+  if (target && (tgid <= 0 || target->tgid == tgid)) {
+    t.exists = true;
+    t.comm = target->comm;
+    if (tgid <= 0) t.pid = target->tgid;
+    if (target->tid == caller_.tid) {
+      t.scope = Scope::self;
+    } else if (target->tgid == caller_.tgid) {
+      t.scope = Scope::thread;
+    } else if (tasks_.is_descendant(target->tgid, caller_.tgid)) {
+      t.scope = Scope::child;
+    } else {
+      t.scope = Scope::sandbox;
+    }
+    return t;
+  }
+  // Not a sandbox thread: reuse the process rules for supervisor / init / outside.
+  Target p = pid(tgid > 0 ? tgid : tid);
+  if (p.scope == Scope::self || p.scope == Scope::child || p.scope == Scope::sandbox) {
+    p.scope = Scope::outside;  // the group is ours but the thread is not: nothing to hit
+    p.exists = false;
+  }
+  p.tid = tid;
+  return p;
+}
+
+// An owner as fcntl(2) names one (type F_OWNER_TID / _PID / _PGRP, id). No owner (id 0)
+// aims at nobody: `self`, the harmless scope. Process group 1 is init's.
+Target Rules::owner(int type, int64_t id) const {
+  if (id == 0) {
+    Target t;
+    t.scope = Scope::self;
+    t.exists = true;
+    return t;
+  }
+  if (type == F_OWNER_TID && id > 0) return thread(0, id);
+  if (type == F_OWNER_PID && id > 0) return pid(id);
+  if (type == F_OWNER_PGRP && id > 1) return pid(-id);
+  Target t;
+  t.pid = type == F_OWNER_PGRP ? -id : id;
+  t.scope = type == F_OWNER_PGRP && id == 1 ? Scope::init : Scope::outside;
+  return t;
+}
+
+// Indirect routes (syscall_table.h Aim). Memory that could not be read, an fd whose owner
+// or terminal could not be found, or an unknown owner type: `outside`.
+Target Rules::indirect(const CallData& call, pid_t fd_owner) const {
+  const IndirectCommand* cmd = indirect_command(call.sys, call.regs);
+  Target t;
+  if (cmd == nullptr) return t;
+  const SyscallSpec& s = spec(call.sys);
+  int arg = 0;
+  while (arg + 1 < s.nargs && s.args[arg] != Arg::by_command) ++arg;
+  const UserBuffer& mem = call.mem[static_cast<std::size_t>(arg)];
+  auto encoded = [&](int64_t v) {  // F_SETOWN encoding: >0 pid, <0 -pgrp, 0 none
+    return owner(v < 0 ? F_OWNER_PGRP : F_OWNER_PID, v < 0 ? -v : v);
+  };
+  switch (cmd->aim) {
+    case Aim::owner_arg:
+      if (cmd->arg == Arg::pid_ptr_in) {
+        int32_t v = 0;
+        if (!mem.read || !mem.ok || mem.size < sizeof v) return t;
+        std::memcpy(&v, mem.bytes.data(), sizeof v);
+        return encoded(v);
+      }
+      return encoded(static_cast<int32_t>(call.regs[static_cast<std::size_t>(arg)]));
+    case Aim::owner_ex: {
+      int32_t ex[2] = {0, 0};  // struct f_owner_ex {int type; pid_t pid;}
+      if (!mem.read || !mem.ok || mem.size < sizeof ex) return t;
+      std::memcpy(ex, mem.bytes.data(), sizeof ex);
+      return owner(ex[0], ex[1]);
+    }
+    case Aim::fd_owner:
+    case Aim::fd_foreground:
+      if (fd_owner == kUnknownFdOwner) return t;
+      return encoded(fd_owner);
+    case Aim::self:
+      t.pid = caller_.tgid;
+      t.tid = caller_.tid;
+      t.scope = Scope::self;
+      t.exists = true;
+      t.comm = caller_.comm;
+      return t;
+  }
+  return t;
+}
+
+}  // namespace
+
+Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid,
+                      const TaskView& tasks, const KernelView& kernel, const Outside& outside) {
+  const Rules rules(caller, tasks, kernel, outside);
+  const auto& r = call.regs;
+  auto as_int = [](uint64_t v) { return static_cast<int64_t>(static_cast<int32_t>(v)); };
+  Target t;
+  switch (call.sys) {
+    case Sys::kill:
+    case Sys::rt_sigqueueinfo:
+      t = rules.pid(as_int(r[0]));
+      break;
+    case Sys::tkill:
+      t = rules.thread(0, as_int(r[0]));
+      break;
+    case Sys::tgkill:
+    case Sys::rt_tgsigqueueinfo:
+      t = rules.thread(as_int(r[0]), as_int(r[1]));
+      break;
+    case Sys::pidfd_send_signal:
+    case Sys::pidfd_open:
+      if (call.sys == Sys::pidfd_open) fd_pid = static_cast<pid_t>(as_int(r[0]));
+      if (fd_pid <= 0) {
+        t.scope = Scope::outside;  // an fd that names no process we can vouch for
+        return t;
+      }
+      t = rules.pid(fd_pid);
+      break;
+    case Sys::fcntl:
+    case Sys::ioctl:
+    case Sys::prctl:
+      t = rules.indirect(call, fd_pid);
+      break;
+    default:
+      return t;
+  }
+  if (t.scope == Scope::outside && t.pid > 0 && !t.exists) {
+    if (auto c = kernel.comm(static_cast<pid_t>(t.tid > 0 ? t.tid : t.pid))) {
+      t.exists = true;
+      t.comm = *c;
+    }
+  }
+  if (t.scope == Scope::init && !t.exists) t.exists = true;
+  if (t.scope == Scope::init) {
+    if (auto c = kernel.comm(1)) t.comm = *c;
+  }
+  return t;
+}
+
+}  // namespace sigvisor

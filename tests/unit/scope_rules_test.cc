@@ -1,0 +1,156 @@
+// The scope rules on a hand-built tree and a hand-built /proc: no process table, no
+// kernel. Each case names the call, the caller and the scope it must resolve to.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+
+#include <map>
+
+#include "tasks/scope_rules.h"
+
+namespace sigvisor {
+namespace {
+
+constexpr pid_t kSupervisor = 500;
+constexpr pid_t kSupervisorPgid = 499;
+
+// root(1000) ── a(1001) ── a_child(1003)
+//          └── b(1002)          a has a thread 1011
+class FakeTasks final : public TaskView {
+ public:
+  FakeTasks() {
+    for (const TaskInfo& t :
+         {TaskInfo{1000, 1000, 0, make_comm("root")}, TaskInfo{1001, 1001, 1000, make_comm("a")},
+          TaskInfo{1011, 1001, 1000, make_comm("a-worker")},
+          TaskInfo{1002, 1002, 1000, make_comm("b")},
+          TaskInfo{1003, 1003, 1001, make_comm("a_child")}}) {
+      tasks[t.tid] = t;
+    }
+  }
+  std::optional<TaskInfo> task(pid_t tid) const override {
+    auto it = tasks.find(tid);
+    if (it == tasks.end()) return std::nullopt;
+    return it->second;
+  }
+  bool is_descendant(pid_t tgid, pid_t ancestor) const override {
+    for (int depth = 0; depth < 64; ++depth) {
+      auto t = task(tgid);
+      if (!t || t->ppid == 0) return false;
+      if (t->ppid == ancestor) return true;
+      tgid = t->ppid;
+    }
+    return false;
+  }
+  std::map<pid_t, TaskInfo> tasks;
+};
+
+// /proc as the rules may see it: names of processes outside the tree.
+class FakeKernel final : public KernelView {
+ public:
+  std::optional<Comm> comm(pid_t pid) const override {
+    auto it = comms.find(pid);
+    if (it == comms.end()) return std::nullopt;
+    return make_comm(it->second);
+  }
+  std::map<pid_t, std::string> comms{{1, "init"}, {kSupervisor, "sigvisor"}, {7000, "canary"}};
+};
+
+CallData call(Sys s, std::initializer_list<int64_t> regs) {
+  CallData c;
+  c.sys = s;
+  int i = 0;
+  for (int64_t r : regs) c.regs[i++] = static_cast<uint64_t>(r);
+  return c;
+}
+
+struct Case {
+  const char* what;
+  CallData call;
+  pid_t caller_tid;
+  Scope scope;
+  bool exists;
+  const char* comm;  // nullptr: not checked
+  pid_t fd_pid = -1;
+};
+
+class ScopeRules : public ::testing::Test {
+ protected:
+  Target resolve(const Case& c) {
+    TaskInfo caller = *tasks.task(c.caller_tid);
+    return resolve_target(c.call, caller, c.fd_pid, tasks, kernel,
+                          Outside{kSupervisor, kSupervisorPgid});
+  }
+  void check(const Case& c) {
+    SCOPED_TRACE(c.what);
+    Target got = resolve(c);
+    EXPECT_EQ(scope_name(got.scope), scope_name(c.scope));
+    EXPECT_EQ(got.exists, c.exists);
+    if (c.comm != nullptr) EXPECT_EQ(comm_view(got.comm), c.comm);
+  }
+  FakeTasks tasks;
+  FakeKernel kernel;
+};
+
+TEST_F(ScopeRules, ProcessesThreadsAndOutsiders) {
+  const Case cases[] = {
+      {"kill self", call(Sys::kill, {1001, 15}), 1001, Scope::self, true, "a"},
+      {"kill a thread id of self", call(Sys::kill, {1011, 15}), 1001, Scope::self, true,
+       "a-worker"},
+      {"kill child", call(Sys::kill, {1003, 15}), 1001, Scope::child, true, "a_child"},
+      {"kill grandchild", call(Sys::kill, {1003, 15}), 1000, Scope::child, true, nullptr},
+      {"kill sibling", call(Sys::kill, {1002, 15}), 1001, Scope::sandbox, true, "b"},
+      {"kill parent", call(Sys::kill, {1000, 15}), 1001, Scope::sandbox, true, "root"},
+      {"kill supervisor", call(Sys::kill, {kSupervisor, 9}), 1001, Scope::supervisor, true,
+       "sigvisor"},
+      {"kill init", call(Sys::kill, {1, 9}), 1001, Scope::init, true, "init"},
+      {"kill outsider", call(Sys::kill, {7000, 9}), 1001, Scope::outside, true, "canary"},
+      {"kill missing", call(Sys::kill, {7001, 9}), 1001, Scope::outside, false, ""},
+      {"kill all", call(Sys::kill, {-1, 9}), 1001, Scope::all, false, ""},
+      {"tgkill own thread", call(Sys::tgkill, {1001, 1011, 10}), 1001, Scope::thread, true,
+       "a-worker"},
+      {"tgkill self", call(Sys::tgkill, {1001, 1001, 10}), 1001, Scope::self, true, "a"},
+      {"tgkill thread of another group", call(Sys::tgkill, {1002, 1011, 10}), 1001, Scope::outside,
+       false, nullptr},
+      {"tkill thread of another process", call(Sys::tkill, {1011, 10}), 1002, Scope::sandbox, true,
+       "a-worker"},
+      {"tkill outsider", call(Sys::tkill, {7000, 10}), 1002, Scope::outside, true, "canary"},
+      {"rt_sigqueueinfo child", call(Sys::rt_sigqueueinfo, {1003, 10, 0}), 1001, Scope::child, true,
+       nullptr},
+      {"rt_tgsigqueueinfo thread", call(Sys::rt_tgsigqueueinfo, {1001, 1011, 10, 0}), 1001,
+       Scope::thread, true, nullptr},
+      {"pidfd of a child", call(Sys::pidfd_send_signal, {3, 15, 0, 0}), 1001, Scope::child, true,
+       nullptr, 1003},
+      {"pidfd naming nothing known", call(Sys::pidfd_send_signal, {3, 15, 0, 0}), 1001,
+       Scope::outside, false, nullptr, -1},
+      {"pidfd_open of a sibling", call(Sys::pidfd_open, {1002, 0}), 1001, Scope::sandbox, true,
+       nullptr},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+TEST_F(ScopeRules, Groups) {
+  const Case cases[] = {
+      {"own group", call(Sys::kill, {0, 10}), 1001, Scope::group, true, nullptr},
+      {"group of a tree pid", call(Sys::kill, {-1000, 10}), 1001, Scope::group, true, nullptr},
+      {"supervisor's group", call(Sys::kill, {-kSupervisorPgid, 10}), 1001, Scope::supervisor,
+       false, nullptr},
+      {"unknown group", call(Sys::kill, {-7000, 10}), 1001, Scope::outside, false, nullptr},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+TEST_F(ScopeRules, IndirectOwners) {
+  CallData setown = call(Sys::fcntl, {3, F_SETOWN, 1003});
+  const Case cases[] = {
+      {"F_SETOWN child", setown, 1001, Scope::child, true, nullptr},
+      {"F_SETOWN nobody", call(Sys::fcntl, {3, F_SETOWN, 0}), 1001, Scope::self, true, nullptr},
+      {"F_SETOWN init's group", call(Sys::fcntl, {3, F_SETOWN, -1}), 1001, Scope::init, true,
+       nullptr},
+      {"F_SETOWN outsider", call(Sys::fcntl, {3, F_SETOWN, 7000}), 1001, Scope::outside, true,
+       nullptr},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+}  // namespace
+}  // namespace sigvisor
