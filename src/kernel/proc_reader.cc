@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -195,17 +196,26 @@ std::optional<std::vector<pid_t>> list_processes() {
 FdTarget read_fd_target(pid_t tid, int fd) {
   FdTarget t;
   if (fd < 0) {
-    t.kind = FdKind::not_pidfd;
+    t.kind = FdKind::no_such_fd;
     return t;
   }
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", static_cast<int>(tid), fd);
-  auto text = read_proc_file(path);
-  if (!text) return t;
-  if (auto pid = parse_pidfd_fdinfo(*text)) {
-    t.kind = FdKind::pidfd;
-    t.pid = *pid;
+  UniqueFd f(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!f.valid()) {
+    // ENOENT for a missing fd, or for a task that is gone: its fdinfo directory tells.
+    if (errno != ENOENT) return t;
+    std::snprintf(path, sizeof path, "/proc/%d/fdinfo", static_cast<int>(tid));
+    struct stat st {};
+    if (::stat(path, &st) == 0) t.kind = FdKind::no_such_fd;
+    return t;
   }
+  char buf[1024];
+  ssize_t n = ::read(f.get(), buf, sizeof buf);
+  if (n < 0) return t;
+  auto pid = parse_pidfd_fdinfo(std::string_view(buf, static_cast<std::size_t>(n)));
+  t.kind = pid ? FdKind::pidfd : FdKind::not_pidfd;
+  if (pid) t.pid = *pid;
   return t;
 }
 

@@ -58,12 +58,13 @@ bool is_thread_of(pid_t pid, pid_t tid);
 // Every process id in /proc (threads excluded); none when /proc cannot be listed.
 std::optional<std::vector<pid_t>> list_processes();
 
-// What descriptor `fd` of task `tid` is, as pidfd_send_signal would see it.
+// What descriptor `fd` of task `tid` is, as far as its fdinfo tells.
 enum class FdKind : uint8_t {
-  pidfd,      // a pidfd: `pid` is its process (-1 once exited)
-  not_pidfd,  // no such fd, or a file the kernel would refuse with EBADF
-  unknown,    // could not tell (the task is gone, or a /proc/PID directory: the kernel
-              // accepts those too, and their pid is not read here)
+  pidfd,       // a pidfd: `pid` is its process (-1 once exited)
+  no_such_fd,  // the task is there, the fd is not (or fd < 0)
+  not_pidfd,   // a file that is no pidfd (a /proc/PID directory, which pidfd_send_signal
+               // accepts too, is one of these: fdinfo does not say which directory)
+  unknown,     // could not tell (the task is gone, or its fds may not be read)
 };
 struct FdTarget {
   FdKind kind = FdKind::unknown;

@@ -60,6 +60,7 @@ void ProcessTable::remove(pid_t tid) {
 }
 
 void ProcessTable::note_sigkill(const Target& target, const TaskInfo& sender) {
+  if (target.scope == Scope::invalid) return;  // the kernel sends nothing
   std::lock_guard lock(mu_);
   auto it = tasks_.find(static_cast<pid_t>(target.tid > 0 ? target.tid : target.pid));
   if (it != tasks_.end()) killers_[it->second.tgid] = sender;

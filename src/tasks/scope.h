@@ -21,8 +21,10 @@ enum class Scope : uint8_t {
   group,       // a process group of the sandbox (kill(0, ...), kill(-pgid, ...))
   all,         // kill(-1, ...): every process the caller may signal
   kernel,      // delivery only: the kernel sent it (SIGSEGV, SIGCHLD, timers, ...)
+  invalid,     // the kernel rejects the call on its arguments (tkill(-1), signal 65, an fd
+               // that is no pidfd): nothing can be hit, the program gets the kernel's errno
 };
-inline constexpr std::size_t kScopeCount = 10;
+inline constexpr std::size_t kScopeCount = 11;
 
 std::string_view scope_name(Scope s);
 std::optional<Scope> scope_by_name(std::string_view name);
@@ -43,6 +45,10 @@ struct Target {
   Scope scope = Scope::outside;
   bool exists = false;  // the process was found (table or /proc) when decided
   Comm comm{};
+  // Scope `invalid` on an fd argument: the errno the kernel gives (EBADF), which the
+  // supervisor answers itself since another thread could swap the fd before the kernel
+  // looks. 0 when the call can go to the kernel (register-only arguments).
+  int own_errno = 0;
 };
 
 }  // namespace sigvisor

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "tasks/invalid_calls.h"
+
 namespace sigvisor {
 namespace {
 
@@ -169,6 +171,7 @@ Target Rules::indirect(const CallData& call, pid_t fd_owner) const {
 
 Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid,
                       const TaskView& tasks, const KernelView& kernel, const Outside& outside) {
+  if (auto invalid = invalid_target(call, fd_pid)) return *invalid;
   const Rules rules(caller, tasks, kernel, outside);
   const auto& r = call.regs;
   auto as_int = [](uint64_t v) { return static_cast<int64_t>(static_cast<int32_t>(v)); };
@@ -187,6 +190,12 @@ Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid
       break;
     case Sys::pidfd_send_signal:
     case Sys::pidfd_open:
+      if (call.sys == Sys::pidfd_send_signal && as_int(r[0]) == kPidfdSelfThread) {
+        return rules.thread(caller.tgid, caller.tid);
+      }
+      if (call.sys == Sys::pidfd_send_signal && as_int(r[0]) == kPidfdSelfThreadGroup) {
+        return rules.pid(caller.tgid);
+      }
       if (call.sys == Sys::pidfd_open) fd_pid = static_cast<pid_t>(as_int(r[0]));
       if (fd_pid <= 0) {
         t.scope = Scope::outside;  // an fd that names no process we can vouch for

@@ -18,6 +18,8 @@ namespace sigvisor {
 
 // fd_target() could not tell what an fd names.
 inline constexpr pid_t kUnknownFdOwner = INT32_MIN;
+// fd_target(): pidfd_send_signal's fd is no pidfd (the kernel answers EBADF).
+inline constexpr pid_t kNotAPidfd = INT32_MIN + 1;
 
 struct TaskInfo {
   pid_t tid = 0;

@@ -1,5 +1,6 @@
 // The /proc parsers on text (names with spaces and parentheses, missing fields,
 // garbage), and the readers on this very process.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -188,8 +189,13 @@ TEST(ProcReaders, FdTargets) {
   FdTarget t = read_fd_target(self, pidfd.get());
   EXPECT_EQ(t.kind, FdKind::pidfd);
   EXPECT_EQ(t.pid, self);
-  EXPECT_NE(read_fd_target(self, 0).kind, FdKind::pidfd);  // stdin is no pidfd
-  EXPECT_EQ(read_fd_target(self, -1).kind, FdKind::not_pidfd);
+  EXPECT_EQ(read_fd_target(self, -1).kind, FdKind::no_such_fd);
+  UniqueFd file(::open("/proc/self/stat", O_RDONLY | O_CLOEXEC));
+  EXPECT_EQ(read_fd_target(self, file.get()).kind, FdKind::not_pidfd);
+  const int closed = file.get();
+  file.reset();
+  EXPECT_EQ(read_fd_target(self, closed).kind, FdKind::no_such_fd);
+  EXPECT_EQ(read_fd_target(4194305, 0).kind, FdKind::unknown);  // no such task
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 
 #include <fcntl.h>
 
+#include <cerrno>
+#include <cstdint>
+
 #include <map>
 
 #include "tasks/scope_rules.h"
@@ -150,6 +153,67 @@ TEST_F(ScopeRules, IndirectOwners) {
        nullptr},
   };
   for (const auto& c : cases) check(c);
+}
+
+// Calls the kernel rejects on their arguments: `invalid` (errnos measured natively, see
+// invalid_calls.h); own_errno only where an fd could be swapped before the kernel looks.
+TEST_F(ScopeRules, InvalidArguments) {
+  struct InvalidCase {
+    const char* what;
+    CallData call;
+    pid_t fd_pid;
+    Scope scope;
+    int own_errno;
+  };
+  const int64_t int_min = INT32_MIN;
+  const InvalidCase cases[] = {
+      {"tkill(-1)", call(Sys::tkill, {-1, 10}), -1, Scope::invalid, 0},
+      {"tkill(0)", call(Sys::tkill, {0, 10}), -1, Scope::invalid, 0},
+      {"tgkill(-1, -1)", call(Sys::tgkill, {-1, -1, 10}), -1, Scope::invalid, 0},
+      {"tgkill(0, tid)", call(Sys::tgkill, {0, 1011, 10}), -1, Scope::invalid, 0},
+      {"tgkill(tgid, 0)", call(Sys::tgkill, {1001, 0, 10}), -1, Scope::invalid, 0},
+      {"rt_tgsigqueueinfo(-1, -1)", call(Sys::rt_tgsigqueueinfo, {-1, -1, 10, 0}), -1,
+       Scope::invalid, 0},
+      {"rt_sigqueueinfo(-1)", call(Sys::rt_sigqueueinfo, {-1, 10, 0}), -1, Scope::invalid, 0},
+      {"rt_sigqueueinfo(0)", call(Sys::rt_sigqueueinfo, {0, 10, 0}), -1, Scope::invalid, 0},
+      {"rt_sigqueueinfo(-pgid) is no group", call(Sys::rt_sigqueueinfo, {-1000, 10, 0}), -1,
+       Scope::invalid, 0},
+      {"kill(INT_MIN)", call(Sys::kill, {int_min, 10}), -1, Scope::invalid, 0},
+      {"kill signal 65", call(Sys::kill, {1003, 65}), -1, Scope::invalid, 0},
+      {"kill signal -1", call(Sys::kill, {1003, -1}), -1, Scope::invalid, 0},
+      {"kill(-1) signal 65 sends nothing", call(Sys::kill, {-1, 65}), -1, Scope::invalid, 0},
+      {"tgkill signal 99", call(Sys::tgkill, {1001, 1011, 99}), -1, Scope::invalid, 0},
+      {"signal in the high bits", call(Sys::kill, {1003, 0x100000000LL + 10}), -1, Scope::child, 0},
+      {"pidfd on a non-pidfd", call(Sys::pidfd_send_signal, {0, 10, 0, 0}), kNotAPidfd,
+       Scope::invalid, EBADF},
+      {"pidfd -1", call(Sys::pidfd_send_signal, {-1, 10, 0, 0}), -1, Scope::invalid, 0},
+      {"pidfd unknown flag", call(Sys::pidfd_send_signal, {3, 10, 0, 8}), 1003, Scope::invalid, 0},
+      {"pidfd two scope flags", call(Sys::pidfd_send_signal, {3, 10, 0, 3}), 1003, Scope::invalid,
+       0},
+      {"pidfd bad flags before a bad fd", call(Sys::pidfd_send_signal, {0, 10, 0, 8}), kNotAPidfd,
+       Scope::invalid, 0},
+      {"pidfd signal 65", call(Sys::pidfd_send_signal, {3, 65, 0, 0}), 1003, Scope::invalid, 0},
+      {"pidfd one scope flag", call(Sys::pidfd_send_signal, {3, 10, 0, 4}), 1003, Scope::child, 0},
+      {"PIDFD_SELF_THREAD", call(Sys::pidfd_send_signal, {-10000, 10, 0, 0}), -1, Scope::self, 0},
+      {"PIDFD_SELF_THREAD_GROUP", call(Sys::pidfd_send_signal, {-10001, 10, 0, 0}), -1, Scope::self,
+       0},
+      {"pidfd_open(-1)", call(Sys::pidfd_open, {-1, 0}), -1, Scope::invalid, 0},
+      {"pidfd_open(0)", call(Sys::pidfd_open, {0, 0}), -1, Scope::invalid, 0},
+      {"pidfd_open bad flags", call(Sys::pidfd_open, {1003, 1}), -1, Scope::invalid, 0},
+      {"pidfd_open(child)", call(Sys::pidfd_open, {1003, 0}), -1, Scope::child, 0},
+      {"kill(-1) still broadcasts", call(Sys::kill, {-1, 10}), -1, Scope::all, 0},
+      {"kill signal 64", call(Sys::kill, {1003, 64}), -1, Scope::child, 0},
+      {"kill signal 0", call(Sys::kill, {1003, 0}), -1, Scope::child, 0},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    TaskInfo caller = *tasks.task(1001);
+    Target got = resolve_target(c.call, caller, c.fd_pid, tasks, kernel,
+                                Outside{kSupervisor, kSupervisorPgid});
+    EXPECT_EQ(scope_name(got.scope), scope_name(c.scope));
+    EXPECT_EQ(got.own_errno, c.own_errno);
+    if (got.scope == Scope::invalid) EXPECT_FALSE(got.exists);
+  }
 }
 
 }  // namespace
