@@ -6,6 +6,9 @@
 namespace sigvisor {
 namespace {
 constexpr std::size_t kGoneKept = 4096;
+// Zombies kept: a parent that leaves more unreaped children than this loses the oldest
+// to `outside` (narrowed, never widened).
+constexpr std::size_t kZombiesKept = 4096;
 }  // namespace
 
 std::optional<Comm> read_comm_from_proc(pid_t pid) {
@@ -21,6 +24,7 @@ std::optional<TaskInfo> read_task_from_proc(pid_t tid) {
 void ProcessTable::add(const TaskInfo& t) {
   std::lock_guard lock(mu_);
   tasks_[t.tid] = t;
+  zombies_.erase(t.tid);  // the pid was reaped and reused in the tree
 }
 
 void ProcessTable::exec(pid_t tgid, pid_t former_tid, const Comm& comm, std::string exe) {
@@ -55,8 +59,22 @@ void ProcessTable::remove(pid_t tid) {
     remember_locked(tid, it->second.comm);
     exes_.erase(tid);
     killers_.erase(tid);
+    if (it->second.ppid != 0 && zombies_.insert_or_assign(tid, it->second).second) {
+      zombie_order_.push_back(tid);
+      if (zombie_order_.size() > kZombiesKept) {
+        zombies_.erase(zombie_order_.front());
+        zombie_order_.pop_front();
+      }
+    }
   }
   tasks_.erase(it);
+}
+
+std::optional<TaskInfo> ProcessTable::zombie(pid_t tgid) const {
+  std::lock_guard lock(mu_);
+  auto it = zombies_.find(tgid);
+  if (it == zombies_.end()) return std::nullopt;
+  return it->second;
 }
 
 void ProcessTable::note_sigkill(const Target& target, const TaskInfo& sender) {
@@ -142,6 +160,7 @@ class LockedTasks final : public TaskView {
   bool is_descendant(pid_t tgid, pid_t ancestor_tgid) const override {
     return t_.is_descendant(tgid, ancestor_tgid);
   }
+  std::optional<TaskInfo> zombie(pid_t tgid) const override { return t_.zombie(tgid); }
 
  private:
   const ProcessTable& t_;

@@ -40,6 +40,11 @@ class ProcessTable {
   std::size_t live_tasks() const;
   std::vector<pid_t> all_tgids() const;
   bool is_descendant(pid_t tgid, pid_t ancestor_tgid) const;
+  // A process of the tree that exited (its exit event came) with a parent in the tree:
+  // a zombie until that parent reaps it, and a child of it meanwhile. The table cannot
+  // see the reaping (wait4 is not traced), so this is a hint for the scope rules, which
+  // believe it only while /proc agrees (scope_rules.cc). Bounded: the oldest are dropped.
+  std::optional<TaskInfo> zombie(pid_t tgid) const;
 
   // An allowed SIGKILL from `sender` to `target`: remembered so the victim's death event
   // can name its killer (SIGKILL has no delivery stop that would tell).
@@ -62,6 +67,8 @@ class ProcessTable {
   std::unordered_map<pid_t, std::string> exes_;  // by tgid
   std::unordered_map<pid_t, Comm> gone_;         // exited processes' names, by tgid
   std::deque<pid_t> gone_order_;                 // eviction order for gone_
+  std::unordered_map<pid_t, TaskInfo> zombies_;  // exited, maybe not reaped, by tgid
+  std::deque<pid_t> zombie_order_;               // eviction order for zombies_
   std::unordered_map<pid_t, TaskInfo> killers_;  // victim tgid -> SIGKILL sender
 };
 

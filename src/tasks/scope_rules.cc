@@ -22,11 +22,36 @@ class Rules {
   Target indirect(const CallData& call, pid_t fd_owner) const;
 
  private:
+  std::optional<Target> zombie(pid_t pid) const;
+
   const TaskInfo& caller_;
   const TaskView& tasks_;
   const KernelView& kernel_;
   const Outside& outside_;
 };
+
+// A task belongs to the tree until it is reaped (DESIGN.md §6): an exited process the
+// table remembers is still the child of its parent while /proc shows it a zombie whose
+// parent is that same process, alive in the table. A live tree process's pid cannot be
+// reused, and whatever process has it for real parent is its child, hence in the tree
+// (CLONE_UNTRACED is refused), even if the zombie's own pid was reaped and reused. Any
+// other answer (reaped, reparented, unreadable) is doubt: the caller falls back to the
+// outside rules. Only pids the table does not know as live get here.
+std::optional<Target> Rules::zombie(pid_t pid) const {
+  auto z = tasks_.zombie(pid);
+  if (!z) return std::nullopt;
+  auto parent = tasks_.task(z->ppid);
+  if (!parent || parent->tgid != z->ppid) return std::nullopt;
+  auto st = kernel_.stat(pid);
+  if (!st || st->state != 'Z' || st->ppid != z->ppid) return std::nullopt;
+  Target t;
+  t.pid = pid;
+  t.exists = true;
+  t.comm = st->comm;
+  const bool below = z->ppid == caller_.tgid || tasks_.is_descendant(z->ppid, caller_.tgid);
+  t.scope = below ? Scope::child : Scope::sandbox;
+  return t;
+}
 
 Target Rules::pid(int64_t pid) const {
   Target t;
@@ -62,6 +87,7 @@ Target Rules::pid(int64_t pid) const {
     }
     return t;
   }
+  if (auto z = zombie(static_cast<pid_t>(pid))) return *z;
   if (pid == outside_.supervisor_pid) {
     t.scope = Scope::supervisor;
     t.exists = true;
@@ -95,6 +121,13 @@ Target Rules::thread(int64_t tgid, int64_t tid) const {
       t.scope = Scope::sandbox;
     }
     return t;
+  }
+  // The leader of a zombie (tkill / tgkill accept it; the kernel drops the signal).
+  if (tgid <= 0 || tgid == tid) {
+    if (auto z = zombie(static_cast<pid_t>(tid))) {
+      z->tid = tid;
+      return *z;
+    }
   }
   // Not a sandbox thread: reuse the process rules for supervisor / init / outside.
   Target p = pid(tgid > 0 ? tgid : tid);

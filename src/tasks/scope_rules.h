@@ -40,6 +40,8 @@ class TaskView {
   virtual ~TaskView() = default;
   virtual std::optional<TaskInfo> task(pid_t tid) const = 0;
   virtual bool is_descendant(pid_t tgid, pid_t ancestor_tgid) const = 0;
+  // An exited process of the tree whose parent may not have reaped it yet (a hint).
+  virtual std::optional<TaskInfo> zombie(pid_t tgid) const = 0;
 };
 
 // What the kernel says now (/proc). Slow paths only.
@@ -47,12 +49,14 @@ class KernelView {
  public:
   virtual ~KernelView() = default;
   virtual std::optional<Comm> comm(pid_t pid) const = 0;
+  virtual std::optional<ProcStat> stat(pid_t pid) const = 0;
 };
 
 // The real kernel: proc_reader.h.
 class ProcKernelView final : public KernelView {
  public:
   std::optional<Comm> comm(pid_t pid) const override { return read_comm(pid); }
+  std::optional<ProcStat> stat(pid_t pid) const override { return read_stat(pid); }
 };
 
 // `fd_pid` is what the call's fd names (fd_target() in indirect_target.h): for

@@ -128,6 +128,19 @@ TEST_F(ProcessTableTest, SigkillSenderIsRememberedUntilExit) {
   EXPECT_FALSE(t.sigkill_sender(1003));
 }
 
+TEST_F(ProcessTableTest, ExitedChildrenAreKeptAsZombiesUntilTheirPidIsReused) {
+  t.remove(1011);  // a thread: no zombie of its own
+  EXPECT_FALSE(t.zombie(1011));
+  t.remove(1003);
+  ASSERT_TRUE(t.zombie(1003));
+  EXPECT_EQ(t.zombie(1003)->ppid, 1001);
+  EXPECT_FALSE(t.find(1003));  // not live: never in all_tgids() or kill_tree()
+  t.add({1003, 1003, 1002, make_comm("new")});
+  EXPECT_FALSE(t.zombie(1003));  // reaped, and the pid reused inside the tree
+  t.remove(1000);
+  EXPECT_FALSE(t.zombie(1000));  // the root has no parent in the tree (sigvisor reaps it)
+}
+
 TEST(ProcessTableProc, ReadsTasksFromProc) {
   auto self = read_task_from_proc(getpid());
   ASSERT_TRUE(self);

@@ -35,6 +35,11 @@ class FakeTasks final : public TaskView {
     if (it == tasks.end()) return std::nullopt;
     return it->second;
   }
+  std::optional<TaskInfo> zombie(pid_t tgid) const override {
+    auto it = zombies.find(tgid);
+    if (it == zombies.end()) return std::nullopt;
+    return it->second;
+  }
   bool is_descendant(pid_t tgid, pid_t ancestor) const override {
     for (int depth = 0; depth < 64; ++depth) {
       auto t = task(tgid);
@@ -45,6 +50,7 @@ class FakeTasks final : public TaskView {
     return false;
   }
   std::map<pid_t, TaskInfo> tasks;
+  std::map<pid_t, TaskInfo> zombies;
 };
 
 // /proc as the rules may see it: names of processes outside the tree.
@@ -55,8 +61,23 @@ class FakeKernel final : public KernelView {
     if (it == comms.end()) return std::nullopt;
     return make_comm(it->second);
   }
+  std::optional<ProcStat> stat(pid_t pid) const override {
+    auto it = stats.find(pid);
+    if (it == stats.end()) return std::nullopt;
+    return it->second;
+  }
   std::map<pid_t, std::string> comms{{1, "init"}, {kSupervisor, "sigvisor"}, {7000, "canary"}};
+  std::map<pid_t, ProcStat> stats;
 };
+
+ProcStat proc_stat(const char* comm, char state, pid_t ppid, pid_t pgrp) {
+  ProcStat s;
+  s.comm = make_comm(comm);
+  s.state = state;
+  s.ppid = ppid;
+  s.pgrp = pgrp;
+  return s;
+}
 
 CallData call(Sys s, std::initializer_list<int64_t> regs) {
   CallData c;
@@ -151,6 +172,42 @@ TEST_F(ScopeRules, IndirectOwners) {
        nullptr},
       {"F_SETOWN outsider", call(Sys::fcntl, {3, F_SETOWN, 7000}), 1001, Scope::outside, true,
        nullptr},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+// A task is the tree's until reaped: exited processes the table remembers stay children
+// of their parent while /proc shows them zombies of that live parent; anything else
+// (reaped, reused, reparented, parent gone) falls back to the outside rules.
+TEST_F(ScopeRules, ZombiesUntilReaped) {
+  tasks.zombies[1004] = {1004, 1004, 1001, make_comm("zombie")};  // a's, not reaped
+  kernel.stats[1004] = proc_stat("zombie", 'Z', 1001, 1000);
+  tasks.zombies[1005] = {1005, 1005, 1001, make_comm("reaped")};  // a's, reaped
+  tasks.zombies[1006] = {1006, 1006, 1001, make_comm("reused")};  // reaped, pid reused
+  kernel.stats[1006] = proc_stat("outsider", 'S', 1, 1);
+  kernel.comms[1006] = "outsider";
+  tasks.zombies[1007] = {1007, 1007, 1001, make_comm("moved")};  // reparented to init
+  kernel.stats[1007] = proc_stat("moved", 'Z', 1, 1000);
+  tasks.zombies[1008] = {1008, 1008, 1009, make_comm("orphan")};  // its parent exited
+  kernel.stats[1008] = proc_stat("orphan", 'Z', 1009, 1000);
+  const Case cases[] = {
+      {"parent kills its zombie", call(Sys::kill, {1004, 15}), 1001, Scope::child, true, "zombie"},
+      {"grandparent", call(Sys::kill, {1004, 15}), 1000, Scope::child, true, nullptr},
+      {"sibling of the parent", call(Sys::kill, {1004, 15}), 1002, Scope::sandbox, true, nullptr},
+      {"parent's thread", call(Sys::kill, {1004, 15}), 1011, Scope::child, true, nullptr},
+      {"tkill of the zombie leader", call(Sys::tkill, {1004, 15}), 1001, Scope::child, true,
+       nullptr},
+      {"tgkill of the zombie leader", call(Sys::tgkill, {1004, 1004, 15}), 1001, Scope::child, true,
+       nullptr},
+      {"rt_sigqueueinfo", call(Sys::rt_sigqueueinfo, {1004, 10, 0}), 1001, Scope::child, true,
+       nullptr},
+      {"pidfd of a zombie", call(Sys::pidfd_send_signal, {3, 15, 0, 0}), 1001, Scope::child, true,
+       nullptr, 1004},
+      {"reaped", call(Sys::kill, {1005, 15}), 1001, Scope::outside, false, nullptr},
+      {"reaped and reused outside", call(Sys::kill, {1006, 15}), 1001, Scope::outside, true,
+       "outsider"},
+      {"reparented", call(Sys::kill, {1007, 15}), 1001, Scope::outside, false, nullptr},
+      {"parent gone", call(Sys::kill, {1008, 15}), 1001, Scope::outside, false, nullptr},
   };
   for (const auto& c : cases) check(c);
 }
