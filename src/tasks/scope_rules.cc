@@ -88,7 +88,10 @@ Target Rules::pid(int64_t pid) const {
     return t;
   }
   if (auto z = zombie(static_cast<pid_t>(pid))) return *z;
-  if (pid == outside_.supervisor_pid) {
+  // Any thread of sigvisor: kill() and tkill() of its id signal sigvisor (threat model
+  // §9). Asked of /proc only for pids the table does not know.
+  if (pid == outside_.supervisor_pid ||
+      kernel_.is_thread_of(outside_.supervisor_pid, static_cast<pid_t>(pid))) {
     t.scope = Scope::supervisor;
     t.exists = true;
     t.comm = make_comm("sigvisor");

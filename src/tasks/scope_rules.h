@@ -50,6 +50,7 @@ class KernelView {
   virtual ~KernelView() = default;
   virtual std::optional<Comm> comm(pid_t pid) const = 0;
   virtual std::optional<ProcStat> stat(pid_t pid) const = 0;
+  virtual bool is_thread_of(pid_t pid, pid_t tid) const = 0;
 };
 
 // The real kernel: proc_reader.h.
@@ -57,6 +58,9 @@ class ProcKernelView final : public KernelView {
  public:
   std::optional<Comm> comm(pid_t pid) const override { return read_comm(pid); }
   std::optional<ProcStat> stat(pid_t pid) const override { return read_stat(pid); }
+  bool is_thread_of(pid_t pid, pid_t tid) const override {
+    return sigvisor::is_thread_of(pid, tid);
+  }
 };
 
 // `fd_pid` is what the call's fd names (fd_target() in indirect_target.h): for

@@ -66,6 +66,9 @@ class FakeKernel final : public KernelView {
     if (it == stats.end()) return std::nullopt;
     return it->second;
   }
+  bool is_thread_of(pid_t pid, pid_t tid) const override {
+    return pid == kSupervisor && (tid == kSupervisor || tid == 501 || tid == 502);
+  }
   std::map<pid_t, std::string> comms{{1, "init"}, {kSupervisor, "sigvisor"}, {7000, "canary"}};
   std::map<pid_t, ProcStat> stats;
 };
@@ -148,6 +151,24 @@ TEST_F(ScopeRules, ProcessesThreadsAndOutsiders) {
        Scope::outside, false, nullptr, -1},
       {"pidfd_open of a sibling", call(Sys::pidfd_open, {1002, 0}), 1001, Scope::sandbox, true,
        nullptr},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+// Every thread of sigvisor (500, with threads 501 and 502) is the supervisor.
+TEST_F(ScopeRules, EveryThreadOfTheSupervisor) {
+  const Case cases[] = {
+      {"kill a thread id", call(Sys::kill, {501, 9}), 1001, Scope::supervisor, true, "sigvisor"},
+      {"tkill a thread", call(Sys::tkill, {502, 9}), 1001, Scope::supervisor, true, nullptr},
+      {"tgkill a thread", call(Sys::tgkill, {kSupervisor, 501, 9}), 1001, Scope::supervisor, true,
+       nullptr},
+      {"rt_sigqueueinfo a thread", call(Sys::rt_sigqueueinfo, {502, 10, 0}), 1001,
+       Scope::supervisor, true, nullptr},
+      {"pidfd of a thread", call(Sys::pidfd_send_signal, {3, 9, 0, 0}), 1001, Scope::supervisor,
+       true, nullptr, 501},
+      {"not one of its threads", call(Sys::tkill, {503, 9}), 1001, Scope::outside, false, nullptr},
+      {"tgkill of its thread in another group", call(Sys::tgkill, {7000, 501, 9}), 1001,
+       Scope::outside, false, nullptr},
   };
   for (const auto& c : cases) check(c);
 }
