@@ -16,9 +16,9 @@ enum class Scope : uint8_t {
   child,       // a descendant of the caller inside the sandbox
   sandbox,     // another process under supervision
   outside,     // a process not under supervision, or a pid that does not exist
-  supervisor,  // sigvisor itself (or its process group)
+  supervisor,  // sigvisor itself, any of its threads, its process group or a group it is in
   init,        // pid 1
-  group,       // a process group of the sandbox (kill(0, ...), kill(-pgid, ...))
+  group,       // a process group whose live members are all in the sandbox
   all,         // kill(-1, ...): every process the caller may signal
   kernel,      // delivery only: the kernel sent it (SIGSEGV, SIGCHLD, timers, ...)
   invalid,     // the kernel rejects the call on its arguments (tkill(-1), signal 65, an fd

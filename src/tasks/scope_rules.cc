@@ -23,6 +23,7 @@ class Rules {
 
  private:
   std::optional<Target> zombie(pid_t pid) const;
+  Target group(int64_t pid) const;
 
   const TaskInfo& caller_;
   const TaskView& tasks_;
@@ -53,6 +54,45 @@ std::optional<Target> Rules::zombie(pid_t pid) const {
   return t;
 }
 
+// kill(0, ...) and kill(-pgid, ...) (and F_SETOWN / TIOCSIG to a group): an inside
+// `group` only if every process in it is a live process of the tree; sigvisor's own
+// group, or a group sigvisor is in, is `supervisor`; any other member makes it `outside`.
+// Members that are zombies are dead: they cannot be hit. The group id comes from the
+// registers (kill(0): the caller's current group, from /proc), its members from a scan
+// of /proc, taken only here: signals to groups are rare. A member joining after the scan
+// is a race the scan cannot close (setpgid into a group is what the policies police).
+Target Rules::group(int64_t pid) const {
+  Target t;
+  t.pid = pid;
+  t.scope = Scope::outside;
+  pid_t pgid = static_cast<pid_t>(-pid);
+  if (pid == 0) {
+    auto st = kernel_.stat(caller_.tgid);
+    if (!st || st->pgrp <= 0) return t;
+    pgid = st->pgrp;
+  }
+  if (pgid == outside_.supervisor_pgid) {
+    t.scope = Scope::supervisor;
+    return t;
+  }
+  auto members = kernel_.group_members(pgid);
+  if (!members) return t;
+  for (const GroupMember& m : *members) {
+    if (m.pid == outside_.supervisor_pid) {
+      t.scope = Scope::supervisor;
+      t.exists = true;
+      return t;
+    }
+    t.exists = true;
+    if (m.state == 'Z') continue;
+    auto task = tasks_.task(m.pid);
+    if (!task || task->tgid != m.pid) return t;  // outside the tree
+  }
+  // No member at all: nobody to hit (the kernel answers ESRCH), outside as before.
+  if (t.exists) t.scope = Scope::group;
+  return t;
+}
+
 Target Rules::pid(int64_t pid) const {
   Target t;
   t.pid = pid;
@@ -60,20 +100,7 @@ Target Rules::pid(int64_t pid) const {
     t.scope = Scope::all;
     return t;
   }
-  if (pid == 0 || pid < -1) {
-    // A process group: the caller's own (0), or one whose id is a sandbox process's pid.
-    // A group the table cannot vouch for is outside.
-    int64_t pgid = pid == 0 ? 0 : -pid;
-    if (pgid == outside_.supervisor_pgid) {
-      t.scope = Scope::supervisor;
-    } else if (pgid == 0 || tasks_.task(static_cast<pid_t>(pgid))) {
-      t.scope = Scope::group;
-      t.exists = true;
-    } else {
-      t.scope = Scope::outside;
-    }
-    return t;
-  }
+  if (pid == 0 || pid < -1) return group(pid);
   if (auto target = tasks_.task(static_cast<pid_t>(pid))) {
     // kill() accepts any thread id and signals that thread's process.
     t.exists = true;
@@ -204,6 +231,17 @@ Target Rules::indirect(const CallData& call, pid_t fd_owner) const {
 }
 
 }  // namespace
+
+std::optional<std::vector<GroupMember>> ProcKernelView::group_members(pid_t pgid) const {
+  auto pids = list_processes();
+  if (!pids) return std::nullopt;
+  std::vector<GroupMember> out;
+  for (pid_t p : *pids) {
+    auto st = read_stat(p);
+    if (st && st->pgrp == pgid) out.push_back({p, st->state});
+  }
+  return out;
+}
 
 Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid,
                       const TaskView& tasks, const KernelView& kernel, const Outside& outside) {

@@ -44,6 +44,12 @@ class TaskView {
   virtual std::optional<TaskInfo> zombie(pid_t tgid) const = 0;
 };
 
+// A process of a process group, as /proc lists it.
+struct GroupMember {
+  pid_t pid = 0;
+  char state = 0;  // 'Z': exited, cannot receive a signal any more
+};
+
 // What the kernel says now (/proc). Slow paths only.
 class KernelView {
  public:
@@ -51,6 +57,9 @@ class KernelView {
   virtual std::optional<Comm> comm(pid_t pid) const = 0;
   virtual std::optional<ProcStat> stat(pid_t pid) const = 0;
   virtual bool is_thread_of(pid_t pid, pid_t tid) const = 0;
+  // The processes of group `pgid` (none listed: the group is empty); none when /proc
+  // cannot be scanned.
+  virtual std::optional<std::vector<GroupMember>> group_members(pid_t pgid) const = 0;
 };
 
 // The real kernel: proc_reader.h.
@@ -61,6 +70,7 @@ class ProcKernelView final : public KernelView {
   bool is_thread_of(pid_t pid, pid_t tid) const override {
     return sigvisor::is_thread_of(pid, tid);
   }
+  std::optional<std::vector<GroupMember>> group_members(pid_t pgid) const override;
 };
 
 // `fd_pid` is what the call's fd names (fd_target() in indirect_target.h): for

@@ -21,10 +21,29 @@ void fill(ProcessTable& t) {
   t.add({1003, 1003, 1001, make_comm("a_child")});
 }
 
+// The kernel's side for the fake pids above: one process group, 1000, holding them all.
+class FakeKernel final : public KernelView {
+ public:
+  std::optional<Comm> comm(pid_t) const override { return std::nullopt; }
+  std::optional<ProcStat> stat(pid_t pid) const override {
+    if (pid < 1000 || pid > 1003) return std::nullopt;
+    ProcStat s;
+    s.state = 'S';
+    s.pgrp = 1000;
+    return s;
+  }
+  bool is_thread_of(pid_t, pid_t) const override { return false; }
+  std::optional<std::vector<GroupMember>> group_members(pid_t pgid) const override {
+    if (pgid != 1000) return std::vector<GroupMember>{};
+    return std::vector<GroupMember>{{1000, 'S'}, {1001, 'S'}, {1002, 'S'}, {1003, 'S'}};
+  }
+};
+
 class ProcessTableTest : public ::testing::Test {
  protected:
   void SetUp() override { fill(t); }
-  ProcessTable t{Outside{kSupervisor, kSupervisorPgid}};
+  FakeKernel kernel;
+  ProcessTable t{Outside{kSupervisor, kSupervisorPgid}, kernel};
 };
 
 CallData call(Sys s, std::initializer_list<int64_t> regs) {

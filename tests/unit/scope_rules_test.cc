@@ -69,8 +69,16 @@ class FakeKernel final : public KernelView {
   bool is_thread_of(pid_t pid, pid_t tid) const override {
     return pid == kSupervisor && (tid == kSupervisor || tid == 501 || tid == 502);
   }
+  std::optional<std::vector<GroupMember>> group_members(pid_t pgid) const override {
+    if (scan_fails) return std::nullopt;
+    auto it = groups.find(pgid);
+    if (it == groups.end()) return std::vector<GroupMember>{};
+    return it->second;
+  }
   std::map<pid_t, std::string> comms{{1, "init"}, {kSupervisor, "sigvisor"}, {7000, "canary"}};
   std::map<pid_t, ProcStat> stats;
+  std::map<pid_t, std::vector<GroupMember>> groups;
+  bool scan_fails = false;
 };
 
 ProcStat proc_stat(const char* comm, char state, pid_t ppid, pid_t pgrp) {
@@ -173,15 +181,45 @@ TEST_F(ScopeRules, EveryThreadOfTheSupervisor) {
   for (const auto& c : cases) check(c);
 }
 
+// A group is inside only if every live member is a tree process; sigvisor's group or a
+// group holding sigvisor is the supervisor; any outsider makes it outside.
 TEST_F(ScopeRules, Groups) {
+  const GroupMember root{1000, 'S'}, a{1001, 'S'}, b{1002, 'S'}, a_child{1003, 'R'};
+  kernel.stats[1001] = proc_stat("a", 'S', 1000, 1000);  // a is in the root's group
+  kernel.stats[1002] = proc_stat("b", 'S', 1000, 7000);  // b joined the canary's group
+  kernel.stats[1003] = proc_stat("a_child", 'S', 1001, 1003);
+  kernel.groups[1000] = {root, a, a_child};
+  kernel.groups[7000] = {{7000, 'S'}, b};               // the canary's group
+  kernel.groups[1003] = {a_child, {kSupervisor, 'S'}};  // sigvisor joined it
+  kernel.groups[1002] = {b, {7001, 'Z'}};               // an outside zombie: dead
+  kernel.groups[1011] = {{1011, 'S'}};                  // a thread id is no process
+  kernel.groups[7002] = {{7002, 'Z'}};                  // only a zombie
   const Case cases[] = {
-      {"own group", call(Sys::kill, {0, 10}), 1001, Scope::group, true, nullptr},
-      {"group of a tree pid", call(Sys::kill, {-1000, 10}), 1001, Scope::group, true, nullptr},
-      {"supervisor's group", call(Sys::kill, {-kSupervisorPgid, 10}), 1001, Scope::supervisor,
-       false, nullptr},
-      {"unknown group", call(Sys::kill, {-7000, 10}), 1001, Scope::outside, false, nullptr},
+      {"own group, all inside", call(Sys::kill, {0, 10}), 1001, Scope::group, true, nullptr},
+      {"a tree group by id", call(Sys::kill, {-1000, 10}), 1002, Scope::group, true, nullptr},
+      {"own group holds an outsider", call(Sys::kill, {0, 10}), 1002, Scope::outside, true,
+       nullptr},
+      {"the outsider's group by id", call(Sys::kill, {-7000, 10}), 1001, Scope::outside, true,
+       nullptr},
+      {"own group holds sigvisor", call(Sys::kill, {0, 10}), 1003, Scope::supervisor, true,
+       nullptr},
+      {"sigvisor's group", call(Sys::kill, {-kSupervisorPgid, 10}), 1001, Scope::supervisor, false,
+       nullptr},
+      {"an outside zombie hurts nobody", call(Sys::kill, {-1002, 10}), 1001, Scope::group, true,
+       nullptr},
+      {"only a zombie", call(Sys::kill, {-7002, 10}), 1001, Scope::group, true, nullptr},
+      {"a member that is no process of the table", call(Sys::kill, {-1011, 10}), 1001,
+       Scope::outside, true, nullptr},
+      {"empty group", call(Sys::kill, {-7003, 10}), 1001, Scope::outside, false, nullptr},
+      {"caller's group unreadable", call(Sys::kill, {0, 10}), 1000, Scope::outside, false, nullptr},
+      {"F_SETOWN to a tree group", call(Sys::fcntl, {3, F_SETOWN, -1000}), 1001, Scope::group, true,
+       nullptr},
+      {"F_SETOWN to a mixed group", call(Sys::fcntl, {3, F_SETOWN, -7000}), 1001, Scope::outside,
+       true, nullptr},
   };
   for (const auto& c : cases) check(c);
+  kernel.scan_fails = true;
+  check({"scan failed: doubt", call(Sys::kill, {-1000, 10}), 1001, Scope::outside, false, nullptr});
 }
 
 TEST_F(ScopeRules, IndirectOwners) {
