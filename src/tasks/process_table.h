@@ -25,7 +25,7 @@ class ProcessTable {
  public:
   explicit ProcessTable(Outside outside) : outside_(outside), kernel_(proc_kernel_) {}
   // With another view of the kernel (tests: a hand-built /proc).
-  ProcessTable(Outside outside, const KernelView& kernel) : outside_(outside), kernel_(kernel) {}
+  ProcessTable(Outside outside, const ProcView& kernel) : outside_(outside), kernel_(kernel) {}
 
   void add(const TaskInfo& t);
   // exec replaced the image of `tgid` (reported by `tid`, which may be a former thread id).
@@ -60,8 +60,8 @@ class ProcessTable {
   void remember_locked(pid_t tgid, const Comm& comm);
 
   const Outside outside_;
-  const ProcKernelView proc_kernel_;
-  const KernelView& kernel_;
+  const LiveProcView proc_kernel_;
+  const ProcView& kernel_;
   mutable std::mutex mu_;
   std::unordered_map<pid_t, TaskInfo> tasks_;    // by tid
   std::unordered_map<pid_t, std::string> exes_;  // by tgid

@@ -12,7 +12,7 @@ namespace {
 
 class Rules {
  public:
-  Rules(const TaskInfo& caller, const TaskView& tasks, const KernelView& kernel,
+  Rules(const TaskInfo& caller, const TaskView& tasks, const ProcView& kernel,
         const Outside& outside)
       : caller_(caller), tasks_(tasks), kernel_(kernel), outside_(outside) {}
 
@@ -27,7 +27,7 @@ class Rules {
 
   const TaskInfo& caller_;
   const TaskView& tasks_;
-  const KernelView& kernel_;
+  const ProcView& kernel_;
   const Outside& outside_;
 };
 
@@ -232,7 +232,7 @@ Target Rules::indirect(const CallData& call, pid_t fd_owner) const {
 
 }  // namespace
 
-std::optional<std::vector<GroupMember>> ProcKernelView::group_members(pid_t pgid) const {
+std::optional<std::vector<GroupMember>> LiveProcView::group_members(pid_t pgid) const {
   auto pids = list_processes();
   if (!pids) return std::nullopt;
   std::vector<GroupMember> out;
@@ -244,7 +244,7 @@ std::optional<std::vector<GroupMember>> ProcKernelView::group_members(pid_t pgid
 }
 
 Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid,
-                      const TaskView& tasks, const KernelView& kernel, const Outside& outside) {
+                      const TaskView& tasks, const ProcView& kernel, const Outside& outside) {
   if (auto invalid = invalid_target(call, fd_pid)) return *invalid;
   const Rules rules(caller, tasks, kernel, outside);
   const auto& r = call.regs;

@@ -51,9 +51,9 @@ struct GroupMember {
 };
 
 // What the kernel says now (/proc). Slow paths only.
-class KernelView {
+class ProcView {
  public:
-  virtual ~KernelView() = default;
+  virtual ~ProcView() = default;
   virtual std::optional<Comm> comm(pid_t pid) const = 0;
   virtual std::optional<ProcStat> stat(pid_t pid) const = 0;
   virtual bool is_thread_of(pid_t pid, pid_t tid) const = 0;
@@ -63,7 +63,7 @@ class KernelView {
 };
 
 // The real kernel: proc_reader.h.
-class ProcKernelView final : public KernelView {
+class LiveProcView final : public ProcView {
  public:
   std::optional<Comm> comm(pid_t pid) const override { return read_comm(pid); }
   std::optional<ProcStat> stat(pid_t pid) const override { return read_stat(pid); }
@@ -77,6 +77,6 @@ class ProcKernelView final : public KernelView {
 // pidfd_send_signal the pidfd's pid (-1 if unknown); for F_SETSIG the fd's owner and for
 // TIOCSIG -(foreground pgrp), F_SETOWN-encoded, kUnknownFdOwner if unknown.
 Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid,
-                      const TaskView& tasks, const KernelView& kernel, const Outside& outside);
+                      const TaskView& tasks, const ProcView& kernel, const Outside& outside);
 
 }  // namespace sigvisor

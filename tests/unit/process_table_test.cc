@@ -22,7 +22,7 @@ void fill(ProcessTable& t) {
 }
 
 // The kernel's side for the fake pids above: one process group, 1000, holding them all.
-class FakeKernel final : public KernelView {
+class FakeProc final : public ProcView {
  public:
   std::optional<Comm> comm(pid_t) const override { return std::nullopt; }
   std::optional<ProcStat> stat(pid_t pid) const override {
@@ -42,7 +42,7 @@ class FakeKernel final : public KernelView {
 class ProcessTableTest : public ::testing::Test {
  protected:
   void SetUp() override { fill(t); }
-  FakeKernel kernel;
+  FakeProc kernel;
   ProcessTable t{Outside{kSupervisor, kSupervisorPgid}, kernel};
 };
 

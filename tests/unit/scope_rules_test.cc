@@ -54,7 +54,7 @@ class FakeTasks final : public TaskView {
 };
 
 // /proc as the rules may see it: names of processes outside the tree.
-class FakeKernel final : public KernelView {
+class FakeProc final : public ProcView {
  public:
   std::optional<Comm> comm(pid_t pid) const override {
     auto it = comms.find(pid);
@@ -123,7 +123,7 @@ class ScopeRules : public ::testing::Test {
     if (c.comm != nullptr) EXPECT_EQ(comm_view(got.comm), c.comm);
   }
   FakeTasks tasks;
-  FakeKernel kernel;
+  FakeProc kernel;
 };
 
 TEST_F(ScopeRules, ProcessesThreadsAndOutsiders) {
