@@ -46,6 +46,9 @@ void send_annotation(const SyscallEvent& ev, std::string& out) {
     case Scope::all:
       out += "every process";
       break;
+    case Scope::invalid:
+      out += "nobody";  // the kernel refuses the arguments
+      break;
     case Scope::group:
     case Scope::supervisor:
       if (t.pid <= 0 && t.tid == 0) {

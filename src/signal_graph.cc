@@ -81,6 +81,7 @@ std::string SignalGraph::target_node(const SyscallEvent& ev) {
   const Target& t = *ev.target;
   if (in_sandbox(t.scope)) return process_node(static_cast<pid_t>(t.pid), t.comm);
   if (t.scope == Scope::all) return special_node("all", "every process");
+  if (t.scope == Scope::invalid) return special_node("invalid", "invalid target (kernel error)");
   if (t.scope == Scope::supervisor && t.pid > 0) return special_node("sigvisor", "sigvisor");
   if (t.pid <= 0) {
     // A process group: 0 is the caller's own.

@@ -1,13 +1,17 @@
 // See indirect_target.h. Runs only for F_SETSIG and TIOCSIG (rare), so the few syscalls
-// it costs do not matter; pidfd_send_signal keeps its /proc fdinfo read.
+// it costs do not matter; pidfd_send_signal reads /proc fdinfo, and steals the fd only
+// when that shows no pidfd.
 #include "kernel/indirect_target.h"
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "kernel/tracee_memory.h"
+#include <linux/magic.h>
+
+#include "kernel/proc_reader.h"
 #include "tasks/process_table.h"
 #include "unique_fd.h"
 
@@ -47,11 +51,28 @@ pid_t fd_foreground(pid_t tid, int fd) {
   return -pgrp;
 }
 
+// What pidfd_send_signal will find behind `fd`: a pidfd's pid, kNotAPidfd for what the
+// kernel refuses with EBADF, or -1 when it cannot be told. A /proc/PID directory is
+// accepted by the kernel as a pidfd but its fdinfo has no pid: any procfs file is -1.
+pid_t pidfd_target(pid_t tid, int fd) {
+  FdTarget t = read_fd_target(tid, fd);
+  if (t.kind == FdKind::pidfd) return t.pid;
+  if (t.kind == FdKind::no_such_fd) return kNotAPidfd;
+  if (t.kind == FdKind::unknown) return -1;
+  UniqueFd dup = steal_fd(tid, fd);
+  struct statfs fs {};
+  if (!dup.valid() || fstatfs(dup.get(), &fs) != 0 || fs.f_type == PROC_SUPER_MAGIC) return -1;
+  return kNotAPidfd;
+}
+
 }  // namespace
 
 pid_t fd_target(pid_t tid, const CallData& call) {
   const int fd = static_cast<int>(call.regs[0]);
-  if (call.sys == Sys::pidfd_send_signal) return pidfd_target(tid, fd);
+  if (call.sys == Sys::pidfd_send_signal) {
+    if (fd < 0) return -1;  // PIDFD_SELF_* or EBADF: the registers say (scope_rules)
+    return pidfd_target(tid, fd);
+  }
   const IndirectCommand* cmd = indirect_command(call.sys, call.regs);
   if (cmd == nullptr) return -1;
   if (cmd->aim == Aim::fd_owner) return fd_owner(tid, fd);

@@ -11,7 +11,9 @@
 
 namespace sigvisor {
 
-// pidfd_send_signal: the pidfd's pid (-1 unknown). F_SETSIG: the fd's owner, TIOCSIG:
+// pidfd_send_signal: the pidfd's pid (-1 unknown; kNotAPidfd when the kernel will answer
+// EBADF: no such fd, or a file that is neither a pidfd nor a procfs directory). F_SETSIG: the fd's
+// owner, TIOCSIG:
 // -(foreground pgrp) of the pty whose master the fd is, both F_SETOWN-encoded (>0 pid,
 // <0 -pgrp, 0 none) or kUnknownFdOwner. Other calls: -1.
 pid_t fd_target(pid_t tid, const CallData& call);

@@ -1,16 +1,9 @@
 // See tracee_memory.h.
 #include "kernel/tracee_memory.h"
 
-#include <fcntl.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
-#include <charconv>
-#include <cstdio>
 #include <cstring>
-#include <string_view>
-
-#include "unique_fd.h"
 
 namespace sigvisor {
 namespace {
@@ -44,24 +37,6 @@ void read_in_pointers(pid_t tid, CallData& call) {
 
 void read_out_pointers(pid_t tid, CallData& call) {
   read_pointers(tid, call, [](Arg a) { return is_out_pointer(a); });
-}
-
-pid_t pidfd_target(pid_t tid, int fd) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", static_cast<int>(tid), fd);
-  UniqueFd f(::open(path, O_RDONLY | O_CLOEXEC));
-  if (!f.valid()) return -1;
-  char buf[1024];
-  ssize_t n = ::read(f.get(), buf, sizeof buf - 1);
-  if (n <= 0) return -1;
-  std::string_view text(buf, static_cast<std::size_t>(n));
-  auto pos = text.find("\nPid:");
-  if (pos == std::string_view::npos) return -1;  // not a pidfd
-  pos += 5;
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
-  int pid = -1;
-  std::from_chars(text.data() + pos, text.data() + text.size(), pid);
-  return pid;  // -1 when the process has exited
 }
 
 }  // namespace sigvisor

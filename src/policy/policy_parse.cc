@@ -189,6 +189,9 @@ class Parser {
     if (*sc == Scope::kernel && !delivery) {
       return fail(path, "\"kernel\" is only a sender scope (delivery rules)");
     }
+    if (*sc == Scope::invalid && delivery) {
+      return fail(path, "\"invalid\" is only a target scope (a delivered signal had a sender)");
+    }
     mask = static_cast<uint16_t>(mask | scope_bit(*sc));
     return true;
   }

@@ -7,9 +7,23 @@
 namespace sigvisor {
 namespace {
 constexpr std::string_view kProtectRule = "protect-supervisor";
+constexpr std::string_view kInvalidRule = "invalid-target";
 }  // namespace
 
 Decision decide_call(const CallContext& ctx, const RunState& sv) {
+  // A call the kernel rejects on its arguments (scope `invalid`, tasks/invalid_calls.h)
+  // gets the kernel's own errno under every policy: it can hit nobody, and a refusal with
+  // EPERM would tell the program something the kernel never says. Register-only reasons
+  // go to the kernel. An fd that is no pidfd is answered here (EBADF, built-in rule
+  // "invalid-target"): another thread could dup2 a real pidfd over it before the kernel
+  // looks. A policy may only log such calls.
+  if (ctx.target != nullptr && ctx.target->scope == Scope::invalid) {
+    if (ctx.target->own_errno != 0) {
+      return Decision{Action::deny, ctx.target->own_errno, kInvalidRule, false};
+    }
+    Decision logged = sv.policy.decide(ctx);
+    return logged.action == Action::log ? logged : Decision{};
+  }
   Decision d = sv.policy.decide(ctx);
   // The policy's own refusal keeps its rule name; only what it would let through to the
   // supervisor (or to everyone, the supervisor included) is refused by the built-in rule.

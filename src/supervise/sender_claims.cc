@@ -1,35 +1,18 @@
 // See sender_claims.h.
 #include "supervise/sender_claims.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstring>
-#include <string>
 
-#include "unique_fd.h"
+#include "kernel/proc_reader.h"
 
 namespace sigvisor {
 namespace {
 
 // The real uid (first field of "Uid:") of a thread, from /proc/<tid>/status.
 std::optional<uid_t> read_real_uid(pid_t tid) {
-  std::string path = "/proc/" + std::to_string(tid) + "/status";
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return std::nullopt;
-  char buf[4096];
-  ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
-  if (n <= 0) return std::nullopt;
-  buf[n] = '\0';
-  const char* p = std::strstr(buf, "\nUid:");
-  if (p == nullptr) return std::nullopt;
-  p += 5;
-  while (*p == ' ' || *p == '\t') ++p;
-  if (*p < '0' || *p > '9') return std::nullopt;
-  uid_t uid = 0;
-  for (; *p >= '0' && *p <= '9'; ++p) uid = uid * 10 + static_cast<uid_t>(*p - '0');
-  return uid;
+  auto status = read_status(tid);
+  return status ? status->real_uid : std::nullopt;
 }
 
 // The siginfo argument of a send-family call, if it has one.

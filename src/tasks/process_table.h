@@ -2,7 +2,7 @@
 // Written by the ptrace thread from fork/clone/exec/exit events, read by the notify
 // thread on every intercepted call, so the hot path never reads /proc for a known task.
 // Names of exited sandbox processes are kept (bounded) so a late event can still name
-// its sender.
+// its sender. The scope rules that read it live in scope_rules.h.
 #pragma once
 
 #include <sys/types.h>
@@ -17,28 +17,15 @@
 
 #include "call_data.h"
 #include "tasks/scope.h"
+#include "tasks/scope_rules.h"
 
 namespace sigvisor {
 
-// fd_target() could not tell what an fd names.
-inline constexpr pid_t kUnknownFdOwner = INT32_MIN;
-
-struct TaskInfo {
-  pid_t tid = 0;
-  pid_t tgid = 0;
-  pid_t ppid = 0;  // thread group id of the parent process (0 for the launched root)
-  Comm comm{};
-};
-
-// What the target resolver needs to know about the world outside the table.
-struct Outside {
-  pid_t supervisor_pid = 0;
-  pid_t supervisor_pgid = 0;
-};
-
 class ProcessTable {
  public:
-  explicit ProcessTable(Outside outside) : outside_(outside) {}
+  explicit ProcessTable(Outside outside) : outside_(outside), kernel_(proc_kernel_) {}
+  // With another view of the kernel (tests: a hand-built /proc).
+  ProcessTable(Outside outside, const ProcView& kernel) : outside_(outside), kernel_(kernel) {}
 
   void add(const TaskInfo& t);
   // exec replaced the image of `tgid` (reported by `tid`, which may be a former thread id).
@@ -53,32 +40,35 @@ class ProcessTable {
   std::size_t live_tasks() const;
   std::vector<pid_t> all_tgids() const;
   bool is_descendant(pid_t tgid, pid_t ancestor_tgid) const;
+  // A process of the tree that exited (its exit event came) with a parent in the tree:
+  // a zombie until that parent reaps it, and a child of it meanwhile. The table cannot
+  // see the reaping (wait4 is not traced), so this is a hint for the scope rules, which
+  // believe it only while /proc agrees (scope_rules.cc). Bounded: the oldest are dropped.
+  std::optional<TaskInfo> zombie(pid_t tgid) const;
 
   // An allowed SIGKILL from `sender` to `target`: remembered so the victim's death event
   // can name its killer (SIGKILL has no delivery stop that would tell).
   void note_sigkill(const Target& target, const TaskInfo& sender);
   std::optional<TaskInfo> sigkill_sender(pid_t tgid) const;
 
-  // Who a send- or indirect-family call aims at. `pidfd_pid` is what the call's fd names
-  // (fd_target() in indirect_target.h): for pidfd_send_signal the pidfd's pid (-1 if
-  // unknown); for F_SETSIG the fd's owner and for TIOCSIG -(foreground pgrp), F_SETOWN-
-  // encoded, kUnknownFdOwner if unknown.
+  // Who a send- or indirect-family call aims at: resolve_target() (scope_rules.h) over
+  // this table and the kernel. `pidfd_pid` is what the call's fd names (fd_target()).
   Target resolve(const CallData& call, const TaskInfo& caller, pid_t pidfd_pid) const;
 
  private:
-  Target resolve_pid(int64_t pid, const TaskInfo& caller) const;
-  Target resolve_thread(int64_t tgid, int64_t tid, const TaskInfo& caller) const;
-  Target resolve_indirect(const CallData& call, const TaskInfo& caller, pid_t fd_owner) const;
-  Target resolve_owner(int type, int64_t id, const TaskInfo& caller) const;
   bool is_descendant_locked(pid_t tgid, pid_t ancestor_tgid) const;
   void remember_locked(pid_t tgid, const Comm& comm);
 
   const Outside outside_;
+  const LiveProcView proc_kernel_;
+  const ProcView& kernel_;
   mutable std::mutex mu_;
   std::unordered_map<pid_t, TaskInfo> tasks_;    // by tid
   std::unordered_map<pid_t, std::string> exes_;  // by tgid
   std::unordered_map<pid_t, Comm> gone_;         // exited processes' names, by tgid
   std::deque<pid_t> gone_order_;                 // eviction order for gone_
+  std::unordered_map<pid_t, TaskInfo> zombies_;  // exited, maybe not reaped, by tgid
+  std::deque<pid_t> zombie_order_;               // eviction order for zombies_
   std::unordered_map<pid_t, TaskInfo> killers_;  // victim tgid -> SIGKILL sender
 };
 

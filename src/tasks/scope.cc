@@ -6,8 +6,8 @@
 namespace sigvisor {
 namespace {
 constexpr std::array<std::string_view, kScopeCount> kNames = {
-    "self",       "thread", "child", "sandbox", "outside",
-    "supervisor", "init",   "group", "all",     "kernel"};
+    "self", "thread", "child", "sandbox", "outside", "supervisor",
+    "init", "group",  "all",   "kernel",  "invalid"};
 }  // namespace
 
 std::string_view scope_name(Scope s) {

@@ -16,13 +16,15 @@ enum class Scope : uint8_t {
   child,       // a descendant of the caller inside the sandbox
   sandbox,     // another process under supervision
   outside,     // a process not under supervision, or a pid that does not exist
-  supervisor,  // sigvisor itself (or its process group)
+  supervisor,  // sigvisor itself, any of its threads, its process group or a group it is in
   init,        // pid 1
-  group,       // a process group of the sandbox (kill(0, ...), kill(-pgid, ...))
+  group,       // a process group whose live members are all in the sandbox
   all,         // kill(-1, ...): every process the caller may signal
   kernel,      // delivery only: the kernel sent it (SIGSEGV, SIGCHLD, timers, ...)
+  invalid,     // the kernel rejects the call on its arguments (tkill(-1), signal 65, an fd
+               // that is no pidfd): nothing can be hit, the program gets the kernel's errno
 };
-inline constexpr std::size_t kScopeCount = 10;
+inline constexpr std::size_t kScopeCount = 11;
 
 std::string_view scope_name(Scope s);
 std::optional<Scope> scope_by_name(std::string_view name);
@@ -43,6 +45,10 @@ struct Target {
   Scope scope = Scope::outside;
   bool exists = false;  // the process was found (table or /proc) when decided
   Comm comm{};
+  // Scope `invalid` on an fd argument: the errno the kernel gives (EBADF), which the
+  // supervisor answers itself since another thread could swap the fd before the kernel
+  // looks. 0 when the call can go to the kernel (register-only arguments).
+  int own_errno = 0;
 };
 
 }  // namespace sigvisor

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "kernel/proc_reader.h"
+
 namespace sigvisor::test {
 namespace {
 
@@ -214,11 +216,8 @@ std::string temp_path(const std::string& stem) {
 }
 
 char task_state(pid_t pid, pid_t tid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/";
-  if (tid > 0) path += "task/" + std::to_string(tid) + "/";
-  std::string stat = read_file(path + "stat");
-  auto close = stat.rfind(')');  // the name may hold spaces and parentheses
-  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
+  auto stat = read_stat(pid, tid);  // the name may hold spaces and parentheses
+  return stat ? stat->state : 0;
 }
 
 bool alive(pid_t pid) {

@@ -204,6 +204,11 @@ const BadCase kBad[] = {
     {"kernel is no target",
      with_rules(R"([{"name": "r", "match": {"target": "kernel"}, "action": "deny"}])"),
      "x.json: rules[0].match.target: \"kernel\" is only a sender scope (delivery rules)"},
+    {"invalid is no sender",
+     with_rules(R"([{"name": "r", "match": {"event": "delivery", "sender": "invalid"},
+       "action": "deny"}])"),
+     "x.json: rules[0].match.sender: \"invalid\" is only a target scope (a delivered signal had "
+     "a sender)"},
     {"unknown si_code",
      with_rules(R"([{"name": "r", "match": {"code": ["SI_FOO"]}, "action": "deny"}])"),
      "x.json: rules[0].match.code[0]: unknown si_code \"SI_FOO\""},
@@ -329,7 +334,7 @@ const GoodCase kGood[] = {
     {"families", with_rules(R"([{"name": "r", "match": {"syscall": ["send", "mask", "action",
        "wait", "fd", "stack", "rt_sigreturn"]}, "action": "log"}])")},
     {"every scope", with_rules(R"([{"name": "r", "match": {"target": ["self", "thread", "child",
-       "sandbox", "outside", "supervisor", "init", "group", "all"]}, "action": "log"}])")},
+       "sandbox", "outside", "supervisor", "init", "group", "all", "invalid"]}, "action": "log"}])")},
     {"memory keys on stopping rules", with_rules(R"([
        {"name": "a", "match": {"code": ["SI_QUEUE", -6, "SEGV_MAPERR"]}, "action": "deny"},
        {"name": "b", "match": {"blocks": ["SIGTERM", "realtime"]}, "action": "kill"},

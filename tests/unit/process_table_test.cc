@@ -21,10 +21,29 @@ void fill(ProcessTable& t) {
   t.add({1003, 1003, 1001, make_comm("a_child")});
 }
 
+// The kernel's side for the fake pids above: one process group, 1000, holding them all.
+class FakeProc final : public ProcView {
+ public:
+  std::optional<Comm> comm(pid_t) const override { return std::nullopt; }
+  std::optional<ProcStat> stat(pid_t pid) const override {
+    if (pid < 1000 || pid > 1003) return std::nullopt;
+    ProcStat s;
+    s.state = 'S';
+    s.pgrp = 1000;
+    return s;
+  }
+  bool is_thread_of(pid_t, pid_t) const override { return false; }
+  std::optional<std::vector<GroupMember>> group_members(pid_t pgid) const override {
+    if (pgid != 1000) return std::vector<GroupMember>{};
+    return std::vector<GroupMember>{{1000, 'S'}, {1001, 'S'}, {1002, 'S'}, {1003, 'S'}};
+  }
+};
+
 class ProcessTableTest : public ::testing::Test {
  protected:
   void SetUp() override { fill(t); }
-  ProcessTable t{Outside{kSupervisor, kSupervisorPgid}};
+  FakeProc kernel;
+  ProcessTable t{Outside{kSupervisor, kSupervisorPgid}, kernel};
 };
 
 CallData call(Sys s, std::initializer_list<int64_t> regs) {
@@ -126,6 +145,19 @@ TEST_F(ProcessTableTest, SigkillSenderIsRememberedUntilExit) {
   EXPECT_EQ(t.sigkill_sender(1003)->tgid, 1001);
   t.remove(1003);
   EXPECT_FALSE(t.sigkill_sender(1003));
+}
+
+TEST_F(ProcessTableTest, ExitedChildrenAreKeptAsZombiesUntilTheirPidIsReused) {
+  t.remove(1011);  // a thread: no zombie of its own
+  EXPECT_FALSE(t.zombie(1011));
+  t.remove(1003);
+  ASSERT_TRUE(t.zombie(1003));
+  EXPECT_EQ(t.zombie(1003)->ppid, 1001);
+  EXPECT_FALSE(t.find(1003));  // not live: never in all_tgids() or kill_tree()
+  t.add({1003, 1003, 1002, make_comm("new")});
+  EXPECT_FALSE(t.zombie(1003));  // reaped, and the pid reused inside the tree
+  t.remove(1000);
+  EXPECT_FALSE(t.zombie(1000));  // the root has no parent in the tree (sigvisor reaps it)
 }
 
 TEST(ProcessTableProc, ReadsTasksFromProc) {
