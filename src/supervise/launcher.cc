@@ -34,20 +34,19 @@ void write_all(int fd, const char* s) {
   (void)!::write(fd, s, std::strlen(s));
 }
 
-// Without a terminal to share, the target gets its own session (setsid): it can then
-// neither join a process group of sigvisor's session (setpgid into sigvisor's group would
-// make kill(0, ...) reach the supervisor) nor open sigvisor's controlling terminal. With
-// a terminal on stdin it keeps the session (a new one would lose the terminal, and with it
-// job control and ^C) and only gets its own process group, as a shell job does.
-[[noreturn]] void child_main(const LaunchSpec& spec, int sock, char** argv, bool own_session) {
+// The target gets its own process group inside sigvisor's session, as a shell job does,
+// with or without a terminal. A group in a new session (setsid) would be orphaned, and the
+// kernel discards SIGTSTP, SIGTTIN and SIGTTOU sent to an orphaned group: a parent doing
+// kill(child, SIGTSTP); waitpid(WUNTRACED) would wait forever. Joining a group with
+// members outside the tree is what the policy polices (kill(0) then resolves to the
+// outside or to the supervisor: tasks/scope_rules.cc), not the session layout.
+[[noreturn]] void child_main(const LaunchSpec& spec, int sock, char** argv) {
   Hello hello{0, 0, 0};
   int listener = -1;
   int landlock_err = 0;
   // Restore the mask now: once the filter is in place this would be a traced call.
   sigprocmask(SIG_SETMASK, &spec.child_sigmask, nullptr);
-  if (own_session && setsid() < 0) {
-    hello = {errno, kStepSetsid, 0};
-  } else if (!own_session && setpgid(0, 0) != 0) {
+  if (setpgid(0, 0) != 0) {
     hello = {errno, kStepSetpgid, 0};
   } else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     hello = {errno, kStepNoNewPrivs, 0};
@@ -112,13 +111,12 @@ Result<Launched> launch(const LaunchSpec& spec) {
   UniqueFd ours(sv[0]);
   UniqueFd theirs(sv[1]);
   bool fg = foreground_terminal();
-  bool own_session = !isatty(STDIN_FILENO);
 
   pid_t pid = fork();
   if (pid < 0) return make_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     ours.release();
-    child_main(spec, theirs.get(), argv.data(), own_session);
+    child_main(spec, theirs.get(), argv.data());
   }
   theirs.reset();
   Launched l;

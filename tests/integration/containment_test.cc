@@ -75,11 +75,13 @@ Running start(const std::string& dir, const std::vector<std::string>& args) {
 
 // A tree of three processes (sh and two sleeps, the second stopped) that writes the pids
 // to DIR/pids and then "ready".
-std::vector<std::string> three_process_tree(const std::string& dir) {
+// With `ignoring`, every process ignores SIGTERM, SIGINT and SIGHUP (only SIGKILL ends it).
+std::vector<std::string> three_process_tree(const std::string& dir, bool ignoring = false) {
   std::string f = dir + "/pids";
   return {"--", "/bin/sh", "-c",
-          "sleep 60 & echo $! >> " + f + "; sleep 60 & echo $! >> " + f +
-              "; kill -STOP $!; echo $$ >> " + f + "; echo ready >> " + f + "; wait"};
+          std::string(ignoring ? "trap '' TERM INT HUP; " : "") + "sleep 60 & echo $! >> " + f +
+              "; sleep 60 & echo $! >> " + f + "; kill -STOP $!; echo $$ >> " + f +
+              "; echo ready >> " + f + "; wait"};
 }
 
 std::vector<pid_t> ready_pids(const std::string& dir) {
@@ -131,22 +133,26 @@ class FatalSignal : public Containment, public ::testing::WithParamInterface<int
 TEST_P(FatalSignal, KillsTheTreeFlushesLogsAndExits128PlusN) {
   const int sig = GetParam();
   const std::string dir = fresh_dir();
-  Running s = start(dir, three_process_tree(dir));
+  Running s = start(dir, three_process_tree(dir, /*ignoring=*/true));
   ASSERT_TRUE(eventually([&] { return !ready_pids(s.dir).empty(); }))
       << read_file(s.dir + "/stderr");
   auto pids = ready_pids(s.dir);
   ASSERT_EQ(pids.size(), 3u);
-  // The first signal is passed on to the program (the shell, which dies of it, leaving
-  // its two sleeps); the second ends what is left.
-  const pid_t shell = pids.back();
+  // The first signal is passed on to the program (the shell, which ignores it: its
+  // delivery is recorded); the second ends the whole tree, the stopped sleep included.
+  std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
   ASSERT_EQ(kill(s.pid, sig), 0);
-  ASSERT_TRUE(eventually([&] { return !alive(shell); })) << read_file(s.dir + "/stderr");
-  for (std::size_t i = 0; i + 1 < pids.size(); ++i) EXPECT_TRUE(alive(pids[i])) << pids[i];
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& e : read_events(s.dir + "/events")) {
+      if (e.value("event", "") == "signal" && e.value("sig", "") == name) return true;
+    }
+    return false;
+  })) << read_file(s.dir + "/stderr");
+  for (pid_t p : pids) EXPECT_TRUE(alive(p)) << p;
   ASSERT_EQ(kill(s.pid, sig), 0);
   EXPECT_EQ(s.wait(), 128 + sig);
   std::string err = read_file(s.dir + "/stderr");
-  std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
-  EXPECT_NE(err.find("sigvisor: received " + name + ": killed 2 processes\n"), std::string::npos)
+  EXPECT_NE(err.find("sigvisor: received " + name + ": killed 3 processes\n"), std::string::npos)
       << err;
   for (pid_t p : pids) EXPECT_FALSE(alive(p)) << p;
   // The logs were flushed: the JSON file ends with the three exits, gapless.
