@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "supervise/job_control.h"
+
 namespace sigvisor {
 namespace {
 
@@ -34,10 +36,10 @@ bool expired(const UniqueFd& timer) {
 
 }  // namespace
 
-sigset_t run_ending_signals() {
+sigset_t supervisor_signals() {
   sigset_t s;
   sigemptyset(&s);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&s, sig);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU}) sigaddset(&s, sig);
   return s;
 }
 
@@ -45,7 +47,7 @@ ControlLoop::ControlLoop(RunState& sv, ControlOptions opts) : sv_(sv), opts_(opt
   end_.timeout_s = opts.timeout_s;
   end_.kill_after_s = opts.kill_after_s;
   wake_.reset(eventfd(0, EFD_CLOEXEC));
-  const sigset_t s = run_ending_signals();
+  const sigset_t s = supervisor_signals();
   signals_.reset(signalfd(-1, &s, SFD_CLOEXEC));
   if (opts.timeout_s > 0) timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
   if (opts.kill_after_s > 0) kill_timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
@@ -88,6 +90,12 @@ void ControlLoop::end_tree(RunEnd::Cause cause, int status, int sig) {
 
 void ControlLoop::on_signal(int sig) {
   sv_.diag.debug("control: received signal %d", sig);
+  if (JobControl::is_forwarded_stop(sig)) {
+    // Only while the program's root is alive and in the table: its group id cannot have
+    // been reused.
+    if (sv_.job != nullptr && sv_.table.find(sv_.root)) sv_.job->forward(sig);
+    return;
+  }
   // The first one is the program's to handle (a CI job being cancelled): passed on,
   // recorded as its delivery (sender: the supervisor). A second one, or a program that is
   // gone, ends the tree.

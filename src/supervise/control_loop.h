@@ -25,9 +25,11 @@
 
 namespace sigvisor {
 
-// The signals that end a run when sent to sigvisor. Block them in every thread before
+// The signals sigvisor reads instead of obeying: those that end a run (INT, TERM, HUP,
+// QUIT) and the job-control stops it passes on to the program (TSTP, TTIN, TTOU: so it
+// never stops on its own terminal output either). Block them in every thread before
 // starting any (the control loop reads them from its signalfd).
-sigset_t run_ending_signals();
+sigset_t supervisor_signals();
 
 struct ControlOptions {
   double timeout_s = 0;          // --timeout; 0: none

@@ -12,12 +12,17 @@ namespace sigvisor {
 class GroupStops {
  public:
   explicit GroupStops(StopContext ctx) : c_(ctx) {}
-  // Recorded as strace prints it (`--- stopped by SIGTSTP ---`), then the task stays stopped.
-  Restart on_group_stop(const Stop& s) {
-    c_.sv.record(StopEvent{ref_of(c_.sv.task(s.pid)), s.sig});
-    return {Resume::listen};
-  }
+  // Recorded as strace prints it (`--- stopped by SIGTSTP ---`), then the task stays
+  // stopped. When the program's root stopped for job control (TSTP, TTIN, TTOU), the job
+  // proxy stops sigvisor too (job_control.h) — after the task is listening, so that the
+  // SIGCONT which ends both finds it ready.
+  Restart on_group_stop(const Stop& s);
   Restart on_event_stop(const Stop&) { return {Resume::cont}; }
+
+  // Whether a root stopped by `sig` makes sigvisor stop too. SIGSTOP does not: it is
+  // what debuggers and `kill -STOP` use, and a program continued directly (not through
+  // sigvisor) would then run on while its supervisor stays stopped.
+  static bool stops_the_job(int sig);
 
  private:
   StopContext c_;

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "supervise/notify_loop.h"
 
@@ -35,6 +36,7 @@ Result<std::vector<TaskInfo>> LaunchSource::start() {
   ls.argv = opts_.argv;
   ls.filter = &*filter_;
   ls.child_sigmask = opts_.child_sigmask;
+  ls.child_dispositions = opts_.child_dispositions;
   ls.landlock_ruleset = opts_.landlock_ruleset;
   auto launched = launch(ls);
   if (!launched) return launched.error();
@@ -59,6 +61,11 @@ Status LaunchSource::release() {
   auto st = sigvisor::release(*child_);
   if (!st) kill(child_->pid, SIGKILL);  // never run unsupervised; its exit ends the run
   return st;
+}
+
+bool LaunchSource::hand_over_terminal() {
+  if (!child_) return false;
+  return std::exchange(child_->took_terminal, false);
 }
 
 void LaunchSource::finish() {

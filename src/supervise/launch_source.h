@@ -18,8 +18,9 @@ namespace sigvisor {
 struct LaunchOptions {
   std::vector<std::string> argv;
   FilterSpec filter;
-  sigset_t child_sigmask{};   // the mask the program starts with
-  int landlock_ruleset = -1;  // a Landlock ruleset to enter, or -1
+  sigset_t child_sigmask{};                     // the mask the program starts with
+  std::vector<Disposition> child_dispositions;  // as sigvisor's caller left them
+  int landlock_ruleset = -1;                    // a Landlock ruleset to enter, or -1
 };
 
 class LaunchSource final : public TraceeSource {
@@ -34,6 +35,9 @@ class LaunchSource final : public TraceeSource {
   int listener() const override { return child_ ? child_->listener.get() : -1; }
   RestartRule restart_rule() const override { return RestartRule::filtered; }
   Status release() override;
+  // Whether the program's group was given the terminal at launch; from now on the caller
+  // (the job-control proxy) gives it back, not finish().
+  bool hand_over_terminal();
   void finish() override;
 
  private:

@@ -46,6 +46,7 @@ void write_all(int fd, const char* s) {
   int landlock_err = 0;
   // Restore the mask now: once the filter is in place this would be a traced call.
   sigprocmask(SIG_SETMASK, &spec.child_sigmask, nullptr);
+  for (const Disposition& d : spec.child_dispositions) sigaction(d.sig, &d.action, nullptr);
   if (setpgid(0, 0) != 0) {
     hello = {errno, kStepSetpgid, 0};
   } else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {

@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <csignal>
+
 #include <string>
 #include <vector>
 
@@ -16,10 +18,18 @@
 
 namespace sigvisor {
 
+// A signal's disposition as sigvisor's caller left it, for the program to start with
+// (sigvisor ignores some for itself; ignored dispositions survive exec).
+struct Disposition {
+  int sig = 0;
+  struct sigaction action {};
+};
+
 struct LaunchSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH like execvp
   const BpfProgram* filter = nullptr;
-  sigset_t child_sigmask{};  // signal mask the program starts with
+  sigset_t child_sigmask{};                     // signal mask the program starts with
+  std::vector<Disposition> child_dispositions;  // restored in the child before exec
   // A Landlock ruleset (landlock.h) the child enters before exec, or -1 for none.
   int landlock_ruleset = -1;
 };

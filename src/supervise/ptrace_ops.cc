@@ -22,6 +22,8 @@ Request request_of(Resume how) {
       return {PTRACE_LISTEN, "ptrace(PTRACE_LISTEN)"};
     case Resume::detach:
       return {PTRACE_DETACH, "ptrace(PTRACE_DETACH)"};
+    case Resume::none:
+      break;
   }
   return {PTRACE_CONT, "ptrace(PTRACE_CONT)"};
 }
@@ -29,6 +31,7 @@ Request request_of(Resume how) {
 }  // namespace
 
 bool PtraceOps::resume(pid_t pid, Resume how, int sig) {
+  if (how == Resume::none) return true;
   const Request r = request_of(how);
   diag_.debug("%s %d sig %d", r.name, static_cast<int>(pid), sig);
   if (ptrace(r.req, pid, nullptr, sig) == 0) return true;

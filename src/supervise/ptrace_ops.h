@@ -19,6 +19,7 @@ enum class Resume : uint8_t {
   syscall,  // PTRACE_SYSCALL: also stop at the next syscall entry or exit
   listen,   // PTRACE_LISTEN: stay in the group stop, but report SIGCONT and events
   detach,   // PTRACE_DETACH: no longer traced
+  none,     // the handler already resumed the task itself
 };
 
 class PtraceOps {

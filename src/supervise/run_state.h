@@ -21,6 +21,8 @@
 
 namespace sigvisor {
 
+class JobControl;
+
 // Exit status when a policy `abort` ended the run (distinct from 124, timeout, and 126/127).
 inline constexpr int kAbortExitStatus = 125;
 
@@ -49,6 +51,9 @@ struct RunState : RunParts {
   const pid_t root;                      // the launched program
   SenderClaims claims;  // caller-written siginfos sent, awaiting their delivery stop
   const bool policy_uses_exe = policy.uses_exe();  // fixed: skip exe lookups if false
+
+  // The job-control proxy (job_control.h), when the front end has a job to proxy.
+  JobControl* job = nullptr;
 
   std::array<SyscallCounters, kSysCount> counters{};
   std::atomic<uint64_t> lost_notifications{0};

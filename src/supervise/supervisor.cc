@@ -15,6 +15,7 @@
 #include "kernel/landlock.h"
 #include "signal_graph.h"
 #include "supervise/control_loop.h"
+#include "supervise/job_control.h"
 #include "supervise/launch_source.h"
 #include "supervise/notify_loop.h"
 #include "supervise/run_state.h"
@@ -70,6 +71,34 @@ UniqueFd landlock_for(const SupervisorOptions& opts) {
   return UniqueFd();
 }
 
+// sigvisor ignores SIGPIPE and SIGXFSZ for itself during a run: a closed pipe or a file
+// size limit on its output must end in one reported write error, not in sigvisor's death
+// (which would kill the tree and lose the log's tail). The program starts with the
+// dispositions sigvisor was given (launcher.h Disposition).
+class IgnoredForTheRun {
+ public:
+  IgnoredForTheRun() {
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    for (int sig : {SIGPIPE, SIGXFSZ}) {
+      Disposition d;
+      d.sig = sig;
+      sigaction(sig, &ign, &d.action);
+      saved_.push_back(d);
+    }
+  }
+  ~IgnoredForTheRun() {
+    for (const Disposition& d : saved_) sigaction(d.sig, &d.action, nullptr);
+  }
+  IgnoredForTheRun(const IgnoredForTheRun&) = delete;
+  IgnoredForTheRun& operator=(const IgnoredForTheRun&) = delete;
+  const std::vector<Disposition>& saved() const { return saved_; }
+
+ private:
+  std::vector<Disposition> saved_;
+};
+
 // Restores the calling thread's signal mask when the run is over.
 class MaskRestore {
  public:
@@ -88,14 +117,16 @@ class MaskRestore {
 Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   // The signals that end a run are read by the control loop; the receiver's stop signal
   // only by the receiver. Blocked before any thread starts, so every thread inherits it.
-  sigset_t blocked = run_ending_signals();
+  sigset_t blocked = supervisor_signals();
   sigaddset(&blocked, kNotifyStopSignal);
   MaskRestore mask(blocked);
+  IgnoredForTheRun ignored;
 
   LaunchOptions lo;
   lo.argv = opts.argv;
   lo.filter = filter_for(opts);
   lo.child_sigmask = mask.saved();
+  lo.child_dispositions = ignored.saved();
   LaunchSource source(std::move(lo));
   if (auto st = source.prepare(); !st) return st.error();
   UniqueFd ruleset = landlock_for(opts);
@@ -120,6 +151,10 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
   RunState sv(RunParts{table, *opts.policy, sink, kernel, tree, diag}, opts.printed, root);
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
+  // The job-control proxy owns the terminal from here on (the launcher may have given it
+  // to the program's group).
+  JobControl job(isatty(STDIN_FILENO) ? STDIN_FILENO : -1, root, source.hand_over_terminal(), diag);
+  sv.job = &job;
 
   std::optional<NotifyReceiver> receiver;
   if (source.listener() >= 0) receiver.emplace(source.listener(), sv);
@@ -137,6 +172,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   }();
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
+  job.restore_terminal();
   source.finish();
   if (auto line = end_message(end); !line.empty() && opts.messages != nullptr) {
     std::fprintf(opts.messages, "%s\n", line.c_str());

@@ -1,0 +1,49 @@
+// Job control on a terminal, through a pseudo-terminal and an interactive bash
+// (pty_job_control.py): ^Z stops the job and gives the prompt back, fg resumes it, a
+// background job reading the terminal stops, ^C ends the job — each transcript the same
+// natively and under sigvisor (the job-control proxy, src/supervise/job_control.h).
+#include "harness.h"
+
+namespace sigvisor::test {
+namespace {
+
+class Terminal : public SigvisorTest, public ::testing::WithParamInterface<const char*> {
+ protected:
+  void SetUp() override {
+    SigvisorTest::SetUp();
+    if (IsSkipped()) return;
+    if (run_native({"python3", "-c", "import pty"}).exit_status != 0) {
+      GTEST_SKIP() << "python3 with the pty module is needed";
+    }
+    if (run_native({"bash", "--version"}).exit_status != 0) GTEST_SKIP() << "bash is needed";
+  }
+};
+
+const std::string kDriver =
+    std::string(SIGVISOR_SOURCE_DIR) + "/tests/integration/pty_job_control.py";
+
+TEST_P(Terminal, TheShellSeesTheSameJobAsNatively) {
+  Outcome native = run_native({"python3", kDriver, GetParam()}, 90);
+  ASSERT_EQ(native.exit_status, 0) << native.out << native.err;
+  const std::string events = temp_path("events");
+  std::vector<std::string> cmd = {"python3", kDriver,     GetParam(), SIGVISOR_BIN,
+                                  "-o",      "/dev/null", "--json",   events};
+  if (results_mode()) cmd.push_back("--results");
+  cmd.push_back("--");
+  Outcome r = run_native(cmd, 90);
+  EXPECT_EQ(r.exit_status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, native.out) << r.err;
+  if (std::string(GetParam()) == "ctrl_z_and_fg") {
+    bool stopped = false;
+    for (const auto& e : read_events(events)) {
+      if (e.value("event", "") == "stop" && e.value("sig", "") == "SIGTSTP") stopped = true;
+    }
+    EXPECT_TRUE(stopped) << read_file(events);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, Terminal,
+                         ::testing::Values("ctrl_z_and_fg", "background_read", "ctrl_c"));
+
+}  // namespace
+}  // namespace sigvisor::test
