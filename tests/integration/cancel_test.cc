@@ -60,10 +60,11 @@ bool says_ready(const Started& s) {
   return read_file(s.out).find("ready\n") != std::string::npos;
 }
 
-class Cancel : public SigvisorTest, public ::testing::WithParamInterface<int> {};
+class Cancel : public SigvisorTest,
+               public ::testing::WithParamInterface<std::tuple<int, std::string>> {};
 
 TEST_P(Cancel, TheProgramCleansUpAsNatively) {
-  const int sig = GetParam();
+  const int sig = std::get<0>(GetParam());
   const std::vector<std::string> cmd = {example("cleanup_on_term")};
   Started native = start(cmd);
   ASSERT_TRUE(eventually([&] { return says_ready(native); }));
@@ -71,7 +72,7 @@ TEST_P(Cancel, TheProgramCleansUpAsNatively) {
   const int native_status = native.wait_status();
 
   const std::string events = temp_path("events");
-  Started sv = start(under_sigvisor(events, {}, cmd));
+  Started sv = start(under_sigvisor(events, policy_args(std::get<1>(GetParam())), cmd));
   ASSERT_TRUE(eventually([&] { return says_ready(sv); })) << read_file(sv.err);
   ASSERT_EQ(kill(sv.pid, sig), 0);
   const int status = sv.wait_status();
@@ -96,7 +97,9 @@ TEST_P(Cancel, TheProgramCleansUpAsNatively) {
   EXPECT_EQ(seen, 1) << read_file(events);
 }
 
-INSTANTIATE_TEST_SUITE_P(Signals, Cancel, ::testing::Values(SIGTERM, SIGINT, SIGHUP, SIGQUIT));
+INSTANTIATE_TEST_SUITE_P(Signals, Cancel,
+                         ::testing::Combine(::testing::Values(SIGTERM, SIGINT, SIGHUP, SIGQUIT),
+                                            ::testing::ValuesIn(transparency_policies())));
 
 TEST_F(SigvisorTest, ASecondSignalEndsATreeThatWouldNotStop) {
   const std::string events = temp_path("events");

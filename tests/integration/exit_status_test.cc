@@ -36,24 +36,27 @@ TEST_F(ExitStatus, KilledBySignalIs128PlusN) {
 
 // The parent's view, compared with the same program run natively: killed by the same
 // signal, and never a core file from sigvisor itself.
-class DeathSignal : public SigvisorTest, public ::testing::WithParamInterface<const char*> {};
+class DeathSignal : public SigvisorTest,
+                    public ::testing::WithParamInterface<std::tuple<const char*, std::string>> {};
 
 TEST_P(DeathSignal, ParentSeesTheSameDeathAsNatively) {
+  const char* sig = std::get<0>(GetParam());
   // No core file natively either (ulimit -c 0): the test leaves nothing behind.
   const std::vector<std::string> cmd = {"/bin/sh", "-c",
-                                        std::string("ulimit -c 0; kill -") + GetParam() + " $$"};
+                                        std::string("ulimit -c 0; kill -") + sig + " $$"};
   Outcome native = run_native(cmd);
-  Outcome r = run_sigvisor({}, cmd);
+  Outcome r = run_sigvisor(policy_args(std::get<1>(GetParam())), cmd);
   ASSERT_TRUE(WIFSIGNALED(native.wait_status)) << native.wait_status;
   ASSERT_TRUE(WIFSIGNALED(r.wait_status)) << r.wait_status << r.err;
   EXPECT_EQ(WTERMSIG(r.wait_status), WTERMSIG(native.wait_status));
   EXPECT_FALSE(WCOREDUMP(r.wait_status)) << "sigvisor must not dump its own core";
-  EXPECT_EQ(lines_with(r.trace, std::string("+++ killed by SIG") + GetParam()).size(), 1u)
-      << r.trace;
+  EXPECT_EQ(lines_with(r.trace, std::string("+++ killed by SIG") + sig).size(), 1u) << r.trace;
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, DeathSignal,
-                         ::testing::Values("TERM", "INT", "KILL", "SEGV", "ABRT", "USR1"));
+                         ::testing::Combine(::testing::Values("TERM", "INT", "KILL", "SEGV", "ABRT",
+                                                              "USR1"),
+                                            ::testing::ValuesIn(transparency_policies())));
 
 TEST_F(ExitStatus, PythonSeesANegativeReturncodeAsNatively) {
   // How users meet it: subprocess reports -15 for a signal death, 143 for an exit(143).

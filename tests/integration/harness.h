@@ -30,6 +30,17 @@ Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
 // ptrace stops; SIGVISOR_TEST_DECISION_MODE=results): tests about the notify path's own
 // output skip then.
 bool results_mode();
+// The policies a transparency test runs under besides the default: what a program sees
+// must not depend on them (DESIGN.md section 6). Use with ::testing::Combine.
+inline const std::vector<std::string>& transparency_policies() {
+  static const std::vector<std::string> p = {"default", "ci-isolation"};
+  return p;
+}
+// sigvisor arguments that select such a policy ("default": none).
+inline std::vector<std::string> policy_args(const std::string& policy) {
+  if (policy == "default") return {};
+  return {"-P", policy};
+}
 // The same program natively (for comparisons); stdout only.
 Outcome run_native(const std::vector<std::string>& command, int timeout_s = 60);
 

@@ -11,18 +11,20 @@
 namespace sigvisor::test {
 namespace {
 
-class JobControl : public SigvisorTest, public ::testing::WithParamInterface<const char*> {};
+class JobControl : public SigvisorTest,
+                   public ::testing::WithParamInterface<std::tuple<const char*, std::string>> {};
 
 TEST_P(JobControl, AParentSeesItsChildStopAsNatively) {
-  const std::vector<std::string> cmd = {example("stop_child"), GetParam()};
+  const char* sig = std::get<0>(GetParam());
+  const std::vector<std::string> cmd = {example("stop_child"), sig};
   Outcome native = run_native(cmd, 20);
   ASSERT_EQ(native.exit_status, 0) << native.err;
   ASSERT_NE(native.out.find("child stopped by"), std::string::npos) << native.out;
-  Outcome r = run_sigvisor({}, cmd, 20);
+  Outcome r = run_sigvisor(policy_args(std::get<1>(GetParam())), cmd, 20);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(r.out, native.out);
   // The stop is printed as strace prints it, once, for the child.
-  const std::string name = std::string("SIG") + GetParam();
+  const std::string name = std::string("SIG") + sig;
   EXPECT_EQ(lines_with(r.trace, "--- stopped by " + name + " ---").size(), 1u) << r.trace;
   auto stops = of_kind(r, "stop");
   ASSERT_EQ(stops.size(), 1u);
@@ -38,7 +40,9 @@ TEST_P(JobControl, AParentSeesItsChildStopAsNatively) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Signals, JobControl, ::testing::Values("STOP", "TSTP", "TTIN", "TTOU"));
+INSTANTIATE_TEST_SUITE_P(Signals, JobControl,
+                         ::testing::Combine(::testing::Values("STOP", "TSTP", "TTIN", "TTOU"),
+                                            ::testing::ValuesIn(transparency_policies())));
 
 TEST_F(SigvisorTest, ResultsShowTheCallATaskDiedIn) {
   // "Why did it hang?": the program waits in pause() until --timeout kills it.

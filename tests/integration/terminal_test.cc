@@ -7,7 +7,8 @@
 namespace sigvisor::test {
 namespace {
 
-class Terminal : public SigvisorTest, public ::testing::WithParamInterface<const char*> {
+class Terminal : public SigvisorTest,
+                 public ::testing::WithParamInterface<std::tuple<const char*, std::string>> {
  protected:
   void SetUp() override {
     SigvisorTest::SetUp();
@@ -23,17 +24,19 @@ const std::string kDriver =
     std::string(SIGVISOR_SOURCE_DIR) + "/tests/integration/pty_job_control.py";
 
 TEST_P(Terminal, TheShellSeesTheSameJobAsNatively) {
-  Outcome native = run_native({"python3", kDriver, GetParam()}, 90);
+  const char* scenario = std::get<0>(GetParam());
+  Outcome native = run_native({"python3", kDriver, scenario}, 90);
   ASSERT_EQ(native.exit_status, 0) << native.out << native.err;
   const std::string events = temp_path("events");
-  std::vector<std::string> cmd = {"python3", kDriver,     GetParam(), SIGVISOR_BIN,
-                                  "-o",      "/dev/null", "--json",   events};
+  std::vector<std::string> cmd = {"python3", kDriver,     scenario, SIGVISOR_BIN,
+                                  "-o",      "/dev/null", "--json", events};
+  for (const auto& a : policy_args(std::get<1>(GetParam()))) cmd.push_back(a);
   if (results_mode()) cmd.push_back("--results");
   cmd.push_back("--");
   Outcome r = run_native(cmd, 90);
   EXPECT_EQ(r.exit_status, 0) << r.out << r.err;
   EXPECT_EQ(r.out, native.out) << r.err;
-  if (std::string(GetParam()) == "ctrl_z_and_fg") {
+  if (std::string(scenario) == "ctrl_z_and_fg") {
     bool stopped = false;
     for (const auto& e : read_events(events)) {
       if (e.value("event", "") == "stop" && e.value("sig", "") == "SIGTSTP") stopped = true;
@@ -43,7 +46,9 @@ TEST_P(Terminal, TheShellSeesTheSameJobAsNatively) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, Terminal,
-                         ::testing::Values("ctrl_z_and_fg", "background_read", "ctrl_c"));
+                         ::testing::Combine(::testing::Values("ctrl_z_and_fg", "background_read",
+                                                              "ctrl_c"),
+                                            ::testing::ValuesIn(transparency_policies())));
 
 }  // namespace
 }  // namespace sigvisor::test
