@@ -114,6 +114,7 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
   so.timeout_s = cli->timeout;
   so.graph_file = cli->graph;
   so.landlock = !cli->no_landlock;
+  so.kernel_trace = !cli->no_kernel_trace;
 
   auto plan = run_supervised(so);
   if (!plan) {

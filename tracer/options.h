@@ -23,6 +23,7 @@ struct CliOptions {
   bool summary = false;
   double timeout = 0;  // --timeout SEC; 0: none
   bool no_landlock = false;
+  bool no_kernel_trace = false;
   bool help = false;
   bool version = false;
 };

@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "event_sink.h"
 #include "kernel/landlock.h"
+#include "ktrace/kernel_trace.h"
 #include "signal_graph.h"
 #include "supervise/control_loop.h"
 #include "supervise/launch_source.h"
@@ -70,6 +72,22 @@ UniqueFd landlock_for(const SupervisorOptions& opts) {
   return UniqueFd();
 }
 
+// The kernel trace where the kernel allows it; otherwise a one-line note (never an error).
+std::unique_ptr<KernelTrace> start_kernel_trace(const SupervisorOptions& opts,
+                                                const ProcessTable& table,
+                                                const Diagnostics& diag) {
+  if (!opts.kernel_trace) return nullptr;
+  auto kt = KernelTrace::start(table, diag);
+  if (kt) return std::move(*kt);
+  if (opts.messages != nullptr) {
+    std::fprintf(opts.messages,
+                 "sigvisor: note: kernel trace unavailable (%s): senders of SIGKILL and of "
+                 "signals from outside are not named\n",
+                 kt.error().message.c_str());
+  }
+  return nullptr;
+}
+
 // Restores the calling thread's signal mask when the run is over.
 class MaskRestore {
  public:
@@ -119,6 +137,8 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
   RunState sv(RunParts{table, *opts.policy, sink, kernel, tree, diag}, opts.printed, root);
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
+  // Before the program runs, so no send to it is missed; removed when `ktrace` goes.
+  std::unique_ptr<KernelTrace> ktrace = start_kernel_trace(opts, table, diag);
 
   std::optional<NotifyReceiver> receiver;
   if (source.listener() >= 0) receiver.emplace(source.listener(), sv);
@@ -128,12 +148,13 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   control.start();
   (void)source.release();  // on failure the child is killed and its exit ends the run
   RunEnd end = [&] {
-    const int root_status = run_stop_dispatcher(sv, source.restart_rule());
+    const int root_status = run_stop_dispatcher(sv, source.restart_rule(), ktrace.get());
     if (receiver) receiver->stop();
     RunEnd e = control.finish();
     e.root_status = root_status;
     return e;
   }();
+  ktrace.reset();
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
   source.finish();

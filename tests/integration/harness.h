@@ -30,6 +30,11 @@ Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
 // ptrace stops; SIGVISOR_TEST_DECISION_MODE=results): tests about the notify path's own
 // output skip then.
 bool results_mode();
+// Whether the run used the kernel trace (sigvisor said nothing of it being unavailable).
+bool kernel_trace_used(const Outcome& r);
+// Empty when sigvisor can use the kernel trace here (root, tracefs mounted or mountable);
+// otherwise the reason to skip a test that needs it.
+std::string missing_kernel_trace();
 // The same program natively (for comparisons); stdout only.
 Outcome run_native(const std::vector<std::string>& command, int timeout_s = 60);
 
