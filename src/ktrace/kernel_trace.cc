@@ -109,7 +109,6 @@ WitnessedSend KernelTrace::witnessed(const TraceSend& s) const {
   w.sender.comm = s.sender_comm;
   w.comm_known = s.sender_comm[0] != '\0';
   w.code = s.code;
-  w.ts = s.ts;
   // What the kernel did not record (its name and tgid caches are small and shared), the
   // table or /proc may still know; a sender that is gone stays partly unnamed.
   if (w.sender.pid == 0 || !w.comm_known) {

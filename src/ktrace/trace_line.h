@@ -29,7 +29,7 @@ struct TraceSend {
   pid_t sender_tid = 0;
   pid_t sender_tgid = 0;  // 0: not recorded by the kernel
   Comm sender_comm{};     // empty when the kernel printed "<...>" (name not cached)
-  double ts = 0;          // the instance's clock (we set "boot": CLOCK_BOOTTIME seconds)
+  double ts = 0;          // seconds on the instance's trace clock (the default, "local")
   int sig = 0;
   int err = 0;
   int code = 0;  // si_code (SI_USER for kill(), SI_KERNEL for the kernel's own)

@@ -5,8 +5,8 @@
 // end). What the destructor cannot run for (SIGKILL to sigvisor) is cleaned by the next
 // sigvisor: create() removes `sigvisor-PID` instances whose PID is gone.
 //
-// The instance is private so that nothing we set (trace clock, options, the event) touches
-// the global trace or another tool's instance.
+// The instance is private so that nothing we set (options, the event) touches the global
+// trace or another tool's instance.
 #pragma once
 
 #include <sys/types.h>

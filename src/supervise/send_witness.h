@@ -21,7 +21,6 @@ struct WitnessedSend {
   ProcRef sender;           // pid: thread group (0 when the kernel did not say), tid, comm
   bool comm_known = false;  // the kernel (or /proc at read time) gave the sender's name
   int code = 0;             // si_code as generated (SI_USER for kill(), SI_KERNEL for the kernel)
-  double ts = 0;            // CLOCK_BOOTTIME seconds of the send
 };
 
 class SendWitness {
