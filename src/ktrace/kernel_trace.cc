@@ -98,8 +98,14 @@ void KernelTrace::ingest_locked(std::string_view line) {
   if (!queues_signal(s.result)) return;
   // The target's thread group, while the table still has it (a SIGKILL to a non-leader
   // thread is asked for by its group's id when the leader dies).
-  auto t = table_.find(s.target);
-  store_.add(s, t ? t->tgid : 0);
+  // Sends to tasks the table does not know (almost all: every signal of the machine is
+  // traced) go to a small store of their own, so that a busy machine cannot evict the
+  // tree's sends; it still catches a send to a new child whose fork event is not handled.
+  if (auto t = table_.find(s.target)) {
+    store_.add(s, t->tgid);
+  } else {
+    strangers_.add(s, 0);
+  }
 }
 
 WitnessedSend KernelTrace::witnessed(const TraceSend& s) const {
@@ -127,6 +133,7 @@ std::optional<WitnessedSend> KernelTrace::take_delivery(pid_t tid, pid_t tgid, i
   std::lock_guard lock(mu_);
   drain_locked();
   auto s = store_.take_delivery(tid, tgid, sig, code);
+  if (!s) s = strangers_.take_delivery(tid, tgid, sig, code);
   if (!s) return std::nullopt;
   return witnessed(*s);
 }
@@ -135,6 +142,7 @@ std::optional<WitnessedSend> KernelTrace::take_sigkill(pid_t tgid) {
   std::lock_guard lock(mu_);
   drain_locked();
   auto s = store_.take_sigkill(tgid);
+  if (!s) s = strangers_.take_sigkill(tgid);
   if (!s) return std::nullopt;
   return witnessed(*s);
 }
@@ -143,6 +151,7 @@ void KernelTrace::forget(pid_t tgid) {
   std::lock_guard lock(mu_);
   drain_locked();
   store_.forget(tgid);
+  strangers_.forget(tgid);
 }
 
 KernelTrace::Stats KernelTrace::stats() const {

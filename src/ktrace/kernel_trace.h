@@ -8,9 +8,10 @@
 // (`pid == A || pid == B ...`) would have to be rewritten on every fork and exit from the
 // ptrace thread, is capped by the kernel at one page (~240 pids), and misses a signal
 // sent to a new child before its fork event is handled. So every signal of the system is
-// recorded, and the tree's are picked out by the lookups (by target tid): a few hundred
-// nanoseconds in the kernel per signal, and the parse of one line (figures in
-// docs/performance.md).
+// recorded, and the tree's are picked out by target tid: a few hundred nanoseconds in the
+// kernel per signal, and the parse of one line (figures in docs/performance.md). Sends to
+// tasks the table does not know are kept apart, in a small store, so that a machine busy
+// with signals (32,000/s seen here while other test suites ran) cannot evict the tree's.
 //
 // Reading: a thread drains the pipe every 100 ms so the ring buffer does not overflow,
 // and every lookup drains it first, synchronously: a send is always in the ring buffer
@@ -39,6 +40,7 @@ class Diagnostics;
 
 class KernelTrace final : public SendWitness {
  public:
+  static constexpr std::size_t kStrangers = 256;
   // Starts tracing for a run whose tasks `table` knows. An error says why the kernel
   // trace is unavailable (not root, no tracefs, ...).
   static Result<std::unique_ptr<KernelTrace>> start(const ProcessTable& table,
@@ -74,8 +76,9 @@ class KernelTrace final : public SendWitness {
   const ProcessTable& table_;
   const Diagnostics& diag_;
   mutable std::mutex mu_;
-  SendStore store_;
-  std::string partial_;  // a line cut by the end of a read (kept for the next one)
+  SendStore store_;                  // sends to tasks of the tree
+  SendStore strangers_{kStrangers};  // sends to tasks the table did not know
+  std::string partial_;              // a line cut by the end of a read (kept for the next one)
   Stats stats_;
   std::thread reader_;
 };
