@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libseccomp-dev libboost-program-options-dev nlohmann-json3-dev libgtest-dev
-  strace procps util-linux python3 python3-jsonschema
+  strace procps util-linux python3 python3-jsonschema stress-ng
   groff-base bash-completion clang
 )
 missing=()

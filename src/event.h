@@ -44,6 +44,8 @@ struct SignalEvent {
   Scope sender_scope = Scope::kernel;
   std::optional<ProcRef> sender;  // known sender (si_pid for kernel-filled codes)
   bool sender_known = false;      // the sender's name came from our table or /proc
+  bool sender_tid_known = false;  // sender->tid is the sending thread (kernel trace, or
+                                  // the intercepted call of a caller-written siginfo)
   bool forged = false;            // si_pid/si_uid differ from the intercepted caller
   // For caller-written codes (SI_QUEUE, ...): what si_pid/si_uid claimed, and whether the
   // claim was checked against the intercepted call (false: an outside or unseen sender).
@@ -70,11 +72,17 @@ struct ExecEvent {
   std::vector<std::string> argv;
 };
 
+// Who told us the sender of a SIGKILL: our own interception of the sandbox's kill call,
+// or the kernel trace (send_witness.h), which also sees senders outside the tree.
+enum class KillerSource : uint8_t { intercepted, kernel };
+
 struct ExitEvent {
   ProcRef task;
   int wait_status = 0;
   bool thread = false;            // a non-leader thread ended
-  std::optional<ProcRef> killer;  // for SIGKILL: the sandbox process that sent it
+  std::optional<ProcRef> killer;  // for SIGKILL: the task that sent it, when known
+  Scope killer_scope = Scope::sandbox;
+  KillerSource killer_source = KillerSource::intercepted;
 };
 
 // A group stop (job control: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU took effect), as strace

@@ -75,11 +75,13 @@ void signal_json(const SignalEvent& ev, json& j) {
   j["info"] = siginfo_json(ev.info.data());
   if (ev.sender) {
     j["sender"] = {{"pid", ev.sender->pid},
+                   {"tid", ev.sender_tid_known ? json(ev.sender->tid) : json(nullptr)},
                    {"uid", ev.sender_uid ? json(*ev.sender_uid) : json(nullptr)},
                    {"comm", ev.sender_known ? nullable_comm(ev.sender->comm) : json(nullptr)},
                    {"scope", scope_name(ev.sender_scope)}};
   } else {
     j["sender"] = {{"pid", nullptr},
+                   {"tid", nullptr},
                    {"uid", nullptr},
                    {"comm", nullptr},
                    {"scope", scope_name(ev.sender_scope)}};
@@ -133,10 +135,14 @@ json event_json(const Event& e) {
           j["comm"] = nullable_comm(ev.task.comm);
           j["thread"] = ev.thread;
           j["status"] = wait_status_json(ev.wait_status);
-          j["killer"] = ev.killer ? json{{"pid", ev.killer->pid},
-                                         {"tid", ev.killer->tid},
-                                         {"comm", nullable_comm(ev.killer->comm)}}
-                                  : json(nullptr);
+          j["killer"] =
+              ev.killer ? json{{"pid", ev.killer->pid},
+                               {"tid", ev.killer->tid},
+                               {"comm", nullable_comm(ev.killer->comm)},
+                               {"scope", scope_name(ev.killer_scope)},
+                               {"source", ev.killer_source == KillerSource::kernel ? "kernel"
+                                                                                   : "intercepted"}}
+                        : json(nullptr);
         } else if constexpr (std::is_same_v<T, StopEvent>) {
           j["event"] = "stop";
           j["pid"] = ev.task.pid;

@@ -161,6 +161,8 @@ void exit_text(const Event& e, const ExitEvent& ev, const TextStyle& style, std:
       proc_label(comm_view(ev.killer->comm), ev.killer->pid, out);
       out += " -> ";
       proc_label(comm_view(ev.task.comm), ev.task.pid, out);
+      out += ", ";
+      out += scope_name(ev.killer_scope);
       out += ')';
     }
   } else {

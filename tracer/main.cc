@@ -123,6 +123,7 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
   so.kill_after_s = cli->kill_after;
   so.graph_file = cli->graph;
   so.landlock = !cli->no_landlock;
+  so.kernel_trace = !cli->no_kernel_trace;
 
   auto plan = run_supervised(so);
   if (!plan) {

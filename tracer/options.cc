@@ -68,7 +68,10 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
        "sigvisor was passed on to the program (default: only a second signal does)")
       ("no-landlock", po::bool_switch(&o.no_landlock),
        "do not confine the tree with Landlock's signal scope (applied when the policy "
-       "forbids outside targets and the kernel has Landlock ABI 6)");
+       "forbids outside targets and the kernel has Landlock ABI 6)")
+      ("no-kernel-trace", po::bool_switch(&o.no_kernel_trace),
+       "do not use the kernel's signal_generate trace (a private tracefs instance, root "
+       "only) that names the senders of SIGKILL and of signals from outside the tree");
   // clang-format on
   std::ostringstream h;
   h << desc;

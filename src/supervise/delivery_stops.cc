@@ -37,6 +37,13 @@ Restart DeliveryStops::on_delivery(const Stop& s) {
   if (!c_.ops.siginfo(pid, si)) return {Resume::cont, sig};
   const double stop_time = sv.kernel.boottime_now();
   TaskInfo task = sv.task(pid);
+  // The receiver is stopped: its name now is its name for this event. prctl(PR_SET_NAME)
+  // and writes to /proc/TID/comm pass through neither ptrace nor the filter, so the
+  // table's name may be stale; later events of the notify path get the fresh one too.
+  if (auto c = sv.kernel.comm_if_started_before(pid, stop_time); c && *c != task.comm) {
+    task.comm = *c;
+    sv.table.set_comm(pid, *c);
+  }
   SignalEvent ev;
   ev.task = ref_of(task);
   std::memcpy(ev.info.data(), &si, sizeof si < ev.info.size() ? sizeof si : ev.info.size());

@@ -3,8 +3,35 @@
 
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include "supervise/sender_scope.h"
 
 namespace sigvisor {
+
+// The sender of the SIGKILL that ended process ev.task: our interception of its kill call
+// if the sandbox sent it, else the kernel trace's record (any sender, outside included).
+// Both are asked, so the trace's record is used up either way, and must agree.
+void LifecycleStops::name_killer(ExitEvent& ev) {
+  RunState& sv = c_.sv;
+  auto kernel = c_.witness != nullptr ? c_.witness->take_sigkill(ev.task.pid) : std::nullopt;
+  if (auto k = sv.table.sigkill_sender(ev.task.pid)) {
+    ev.killer = ref_of(*k);
+    ev.killer_source = KillerSource::intercepted;
+    if (kernel && kernel->sender.tid != k->tid) {
+      sv.diag.debug("kernel trace disagrees: SIGKILL to %d: sent by %d here, %d/%d in the trace",
+                    static_cast<int>(ev.task.pid), static_cast<int>(k->tid),
+                    static_cast<int>(kernel->sender.pid), static_cast<int>(kernel->sender.tid));
+    }
+  } else if (kernel && kernel->sender.pid > 0) {
+    ev.killer = kernel->sender;
+    ev.killer_source = KillerSource::kernel;
+  } else {
+    return;
+  }
+  ev.killer_scope =
+      sender_scope(sv.table, getpid(), ev.killer->pid, ev.killer->tid, ev.task.pid, 0);
+}
 
 void LifecycleStops::on_exit(const Stop& s) {
   RunState& sv = c_.sv;
@@ -17,10 +44,9 @@ void LifecycleStops::on_exit(const Stop& s) {
   }
   ev.wait_status = s.status;
   ev.thread = ev.task.pid != ev.task.tid;
-  if (WIFSIGNALED(s.status) && WTERMSIG(s.status) == SIGKILL && !ev.thread) {
-    if (auto k = sv.table.sigkill_sender(ev.task.pid)) ev.killer = ref_of(*k);
-  }
+  if (WIFSIGNALED(s.status) && WTERMSIG(s.status) == SIGKILL && !ev.thread) name_killer(ev);
   sv.record(ev);  // before removal: strace counts the dying task in its prefix rule
+  if (c_.witness != nullptr && !ev.thread) c_.witness->forget(ev.task.pid);
   sv.table.remove(pid);
   if (pid == sv.root) root_status_ = s.status;
 }

@@ -1,6 +1,7 @@
 // Stops that change the tree: fork/vfork/clone (a new task joins the table), exec (a new
 // image: name, path, argv; a non-leader that exec'd takes the leader's id) and exits (the
-// task leaves the table; a SIGKILL death names its killer when a sandbox call sent it).
+// task leaves the table; a SIGKILL death names its killer when a sandbox call sent it, or
+// when the kernel trace saw the send).
 #pragma once
 
 #include "supervise/stop_context.h"
@@ -19,6 +20,7 @@ class LifecycleStops {
   int root_status() const { return root_status_; }
 
  private:
+  void name_killer(ExitEvent& ev);
   StopContext c_;
   int root_status_ = 0;
 };

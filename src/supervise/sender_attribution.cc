@@ -1,6 +1,8 @@
 // See sender_attribution.h.
 #include "supervise/sender_attribution.h"
 
+#include "supervise/sender_scope.h"
+
 namespace sigvisor {
 namespace {
 
@@ -30,23 +32,68 @@ bool SenderAttribution::sources_complete() const {
   return true;
 }
 
+void SenderAttribution::disagree(const SignalEvent& ev, pid_t ours, const WitnessedSend& w) const {
+  if (diag_ == nullptr) return;
+  diag_->debug(
+      "kernel trace disagrees: sig %d code %d to %d: sender %d here, %d/%d (%s) in the trace",
+      ev.sig, ev.code, static_cast<int>(ev.task.tid), static_cast<int>(ours),
+      static_cast<int>(w.sender.pid), static_cast<int>(w.sender.tid),
+      comm_view(w.sender.comm).data());
+}
+
+void SenderAttribution::from_claim(SignalEvent& ev, const SenderClaim& claim, pid_t receiver,
+                                   const std::optional<WitnessedSend>& w) const {
+  const ClaimedFields delivered = claimed_fields(ev.info.data());
+  ev.claimed = std::make_pair(delivered.pid, static_cast<uint32_t>(delivered.uid));
+  ev.claim_checked = true;
+  ev.forged = is_forged(claim);
+  ev.sender = claim.caller;
+  ev.sender_known = true;
+  ev.sender_tid_known = true;
+  ev.sender_uid = claim.caller_uid;
+  if (w && w->sender.tid == claim.caller.tid) {
+    if (w->comm_known) ev.sender->comm = w->sender.comm;  // the name it had when it sent
+  } else if (w) {
+    disagree(ev, claim.caller.pid, *w);
+  }
+  ev.sender_scope = sender_scope(table_, supervisor_pid_, claim.caller.pid, claim.caller.tid,
+                                 receiver, ev.task.tid);
+}
+
+bool SenderAttribution::from_witness(SignalEvent& ev, const WitnessedSend& w,
+                                     pid_t receiver) const {
+  if (w.sender.pid <= 0) return false;  // a thread whose process the kernel did not say
+  const ClaimedFields delivered = claimed_fields(ev.info.data());
+  ev.claimed = std::make_pair(delivered.pid, static_cast<uint32_t>(delivered.uid));
+  ev.claim_checked = true;
+  ev.forged = delivered.pid != w.sender.pid;
+  ev.sender = w.sender;
+  ev.sender_known = w.comm_known;
+  ev.sender_tid_known = true;
+  ev.sender_scope =
+      sender_scope(table_, supervisor_pid_, w.sender.pid, w.sender.tid, receiver, ev.task.tid);
+  return true;
+}
+
 void SenderAttribution::identify(SignalEvent& ev, const siginfo_t& si, pid_t receiver,
                                  double stop_time) const {
   ev.sender_scope = Scope::kernel;
+  // Taken for every delivery, used or not, so that it cannot be given to a later one.
+  std::optional<WitnessedSend> w;
+  if (witness_ != nullptr) {
+    w = witness_->take_delivery(ev.task.tid != 0 ? ev.task.tid : receiver, receiver, ev.sig,
+                                si.si_code);
+  }
   if (caller_written_code(si.si_code)) {
     ClaimedFields delivered = claimed_fields(ev.info.data());
     if (auto claim = take_claim(receiver, ev.sig, delivered)) {
-      ev.claimed = std::make_pair(delivered.pid, static_cast<uint32_t>(delivered.uid));
-      ev.claim_checked = true;
-      ev.forged = is_forged(*claim);
-      ev.sender = claim->caller;
-      ev.sender_known = true;
-      ev.sender_uid = claim->caller_uid;
-      ev.sender_scope = claim->caller.pid == receiver ? Scope::self : Scope::sandbox;
+      from_claim(ev, *claim, receiver, w);
       return;
     }
     if (kernel_made_code(si.si_code)) return;
     if (si.si_code != SI_MESGQ) {
+      // The kernel saw who made the call: the claim is checked after all.
+      if (w && from_witness(ev, *w, receiver)) return;
       // An unverified claim from outside the sandbox.
       ev.claimed = std::make_pair(delivered.pid, static_cast<uint32_t>(delivered.uid));
       ev.sender_scope = Scope::outside;
@@ -69,17 +116,29 @@ void SenderAttribution::identify(SignalEvent& ev, const siginfo_t& si, pid_t rec
   pid_t sender = si.si_pid;
   ProcRef s{sender, sender, {}};
   ev.sender_uid = si.si_uid;
-  if (auto c = table_.remembered_comm(sender)) {
-    s.comm = *c;
-    ev.sender_known = true;
-    ev.sender_scope = sender == receiver ? Scope::self : Scope::sandbox;
-  } else {
-    ev.sender_scope = sender == supervisor_pid_ ? Scope::supervisor : Scope::outside;
-    if (auto c2 = kernel_.comm_if_started_before(sender, stop_time)) {
+  if (w && w->sender.pid == sender) {
+    s.tid = w->sender.tid;
+    ev.sender_tid_known = true;
+    if (w->comm_known) {
+      s.comm = w->sender.comm;  // the sending thread's name when it sent
+      ev.sender_known = true;
+    }
+  } else if (w) {
+    disagree(ev, sender, *w);
+  }
+  // Otherwise a live sender's name now (it may have renamed itself since the table
+  // learnt its name), else the table's for one that has exited.
+  if (!ev.sender_known) {
+    if (auto c = kernel_.comm_if_started_before(sender, stop_time)) {
+      s.comm = *c;
+      ev.sender_known = true;
+    } else if (auto c2 = table_.remembered_comm(sender)) {
       s.comm = *c2;
       ev.sender_known = true;
     }
   }
+  ev.sender_scope = sender_scope(table_, supervisor_pid_, sender, ev.sender_tid_known ? s.tid : 0,
+                                 receiver, ev.task.tid);
   ev.sender = s;
 }
 

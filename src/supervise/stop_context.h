@@ -4,6 +4,7 @@
 #include "kernel/syscall_arch.h"
 #include "supervise/ptrace_ops.h"
 #include "supervise/run_state.h"
+#include "supervise/send_witness.h"
 
 namespace sigvisor {
 
@@ -18,6 +19,7 @@ struct StopContext {
   RunState& sv;
   PtraceOps& ops;
   const ArchMap& arch;
+  SendWitness* witness = nullptr;  // the kernel trace, when the run has one
 };
 
 inline ProcRef ref_of(const TaskInfo& t) {

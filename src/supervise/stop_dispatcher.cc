@@ -14,10 +14,10 @@
 
 namespace sigvisor {
 
-int run_stop_dispatcher(RunState& sv, RestartRule rule) {
+int run_stop_dispatcher(RunState& sv, RestartRule rule, SendWitness* witness) {
   PtraceOps ops(sv.diag);
   const ArchMap arch;
-  StopContext ctx{sv, ops, arch};
+  StopContext ctx{sv, ops, arch, witness};
   LifecycleStops lifecycle(ctx);
   SyscallStops syscalls(ctx);
   GroupStops groups(ctx);
@@ -26,6 +26,7 @@ int run_stop_dispatcher(RunState& sv, RestartRule rule) {
   SenderAttribution senders(sv.table, sv.kernel, getpid());
   senders.add_source(sv.claims);
   senders.add_source(syscalls);
+  senders.set_witness(witness, &sv.diag);
   DeliveryStops deliveries(ctx, senders);
 
   for (;;) {

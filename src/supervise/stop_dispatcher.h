@@ -7,10 +7,12 @@
 
 #include "supervise/restart_rule.h"
 #include "supervise/run_state.h"
+#include "supervise/send_witness.h"
 
 namespace sigvisor {
 
 // Runs until no traced task is left. Returns the launched program's wait status.
-int run_stop_dispatcher(RunState& sv, RestartRule rule);
+// `witness`: the kernel's record of sends (send_witness.h), or nullptr.
+int run_stop_dispatcher(RunState& sv, RestartRule rule, SendWitness* witness = nullptr);
 
 }  // namespace sigvisor

@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "event_sink.h"
 #include "kernel/landlock.h"
+#include "ktrace/kernel_trace.h"
 #include "signal_graph.h"
 #include "supervise/control_loop.h"
 #include "supervise/job_control.h"
@@ -98,6 +100,21 @@ class IgnoredForTheRun {
  private:
   std::vector<Disposition> saved_;
 };
+// The kernel trace where the kernel allows it; otherwise a one-line note (never an error).
+std::unique_ptr<KernelTrace> start_kernel_trace(const SupervisorOptions& opts,
+                                                const ProcessTable& table,
+                                                const Diagnostics& diag) {
+  if (!opts.kernel_trace) return nullptr;
+  auto kt = KernelTrace::start(table, diag);
+  if (kt) return std::move(*kt);
+  if (opts.messages != nullptr) {
+    std::fprintf(opts.messages,
+                 "sigvisor: note: kernel trace unavailable (%s): senders of SIGKILL and of "
+                 "signals from outside are not named\n",
+                 kt.error().message.c_str());
+  }
+  return nullptr;
+}
 
 // Restores the calling thread's signal mask when the run is over.
 class MaskRestore {
@@ -155,6 +172,8 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   // to the program's group).
   JobControl job(isatty(STDIN_FILENO) ? STDIN_FILENO : -1, root, source.hand_over_terminal(), diag);
   sv.job = &job;
+  // Before the program runs, so no send to it is missed; removed when `ktrace` goes.
+  std::unique_ptr<KernelTrace> ktrace = start_kernel_trace(opts, table, diag);
 
   std::optional<NotifyReceiver> receiver;
   if (source.listener() >= 0) receiver.emplace(source.listener(), sv);
@@ -164,12 +183,13 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   control.start();
   (void)source.release();  // on failure the child is killed and its exit ends the run
   RunEnd end = [&] {
-    const int root_status = run_stop_dispatcher(sv, source.restart_rule());
+    const int root_status = run_stop_dispatcher(sv, source.restart_rule(), ktrace.get());
     if (receiver) receiver->stop();
     RunEnd e = control.finish();
     e.root_status = root_status;
     return e;
   }();
+  ktrace.reset();
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
   job.restore_terminal();

@@ -31,6 +31,9 @@ struct SupervisorOptions {
                                  // timeout or a signal passed on to the program; 0: never
   // Kernel backstop (landlock.h) when the policy forbids outside targets; --no-landlock.
   bool landlock = true;
+  // The kernel trace (src/ktrace/): senders of SIGKILL and of signals from outside, where
+  // root and tracefs allow; --no-kernel-trace.
+  bool kernel_trace = true;
   std::FILE* messages = stderr;  // sigvisor's own one-line notes (timeout, fatal signal)
   std::string graph_file;        // --graph: who-signalled-whom DOT (and SVG); empty: none
 };

@@ -197,6 +197,19 @@ std::string missing_kernel_feature() {
   return {};
 }
 
+bool kernel_trace_used(const Outcome& r) {
+  return r.err.find("kernel trace unavailable") == std::string::npos;
+}
+
+std::string missing_kernel_trace() {
+  if (geteuid() != 0) return "the kernel trace needs root";
+  if (read_file("/proc/filesystems").find("tracefs") == std::string::npos) {
+    return "the kernel has no tracefs";
+  }
+  if (access("/sys/kernel/tracing", F_OK) != 0) return "no /sys/kernel/tracing to mount it on";
+  return {};
+}
+
 }  // namespace sigvisor::test
 
 namespace sigvisor::test {

@@ -41,6 +41,11 @@ inline std::vector<std::string> policy_args(const std::string& policy) {
   if (policy == "default") return {};
   return {"-P", policy};
 }
+// Whether the run used the kernel trace (sigvisor said nothing of it being unavailable).
+bool kernel_trace_used(const Outcome& r);
+// Empty when sigvisor can use the kernel trace here (root, tracefs mounted or mountable);
+// otherwise the reason to skip a test that needs it.
+std::string missing_kernel_trace();
 // The same program natively (for comparisons); stdout only.
 Outcome run_native(const std::vector<std::string>& command, int timeout_s = 60);
 

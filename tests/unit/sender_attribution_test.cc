@@ -152,5 +152,88 @@ TEST_F(Attribution, AnUnmatchedClaimIsOutsideAndForgedOnlyWhenNoSourceLostClaims
   EXPECT_EQ(outside.claimed->first, 4242);
 }
 
+// A kernel trace that witnessed at most one send; records what it was asked.
+class OneSend final : public SendWitness {
+ public:
+  std::optional<WitnessedSend> send;
+  int asked = 0;
+  std::optional<WitnessedSend> take_delivery(pid_t, pid_t, int, int code) override {
+    ++asked;
+    if (send && send->code == code) return std::exchange(send, std::nullopt);
+    return std::nullopt;
+  }
+  std::optional<WitnessedSend> take_sigkill(pid_t) override { return std::nullopt; }
+  void forget(pid_t) override {}
+};
+
+WitnessedSend witnessed(pid_t pid, pid_t tid, const char* comm, int code) {
+  WitnessedSend w;
+  w.sender = ProcRef{pid, tid, make_comm(comm)};
+  w.comm_known = true;
+  w.code = code;
+  return w;
+}
+
+class WitnessedAttribution : public Attribution {
+ protected:
+  WitnessedAttribution() { senders.set_witness(&witness, nullptr); }
+  SignalEvent identify_at(const siginfo_t& si, pid_t receiving_tid) {
+    SignalEvent ev;
+    ev.task = ProcRef{kReceiver, receiving_tid, make_comm("receiver")};
+    ev.sig = si.si_signo;
+    ev.code = si.si_code;
+    std::memcpy(ev.info.data(), &si, sizeof si);
+    senders.identify(ev, si, kReceiver, 100.0);
+    return ev;
+  }
+  OneSend witness;
+};
+
+TEST_F(WitnessedAttribution, ASiblingThreadIsScopedThreadAndNamedAsTheKernelNamedIt) {
+  witness.send = witnessed(kReceiver, 1005, "worker", SI_TKILL);
+  SignalEvent ev = identify_at(info(SIGUSR1, SI_TKILL, kReceiver, 0), kReceiver);
+  EXPECT_EQ(ev.sender_scope, Scope::thread);
+  EXPECT_TRUE(ev.sender_tid_known);
+  EXPECT_EQ(ev.sender->tid, 1005);
+  EXPECT_EQ(comm_view(ev.sender->comm), "worker");  // not the table's "receiver"
+
+  witness.send = witnessed(kReceiver, 1005, "worker", SI_TKILL);
+  SignalEvent own = identify_at(info(SIGUSR1, SI_TKILL, kReceiver, 0), 1005);
+  EXPECT_EQ(own.sender_scope, Scope::self) << "the receiving thread sent it itself";
+}
+
+TEST_F(WitnessedAttribution, PtracesSenderStaysWhenTheKernelDisagrees) {
+  witness.send = witnessed(4343, 4343, "other", SI_USER);
+  SignalEvent ev = identify_at(info(SIGTERM, SI_USER, 4242, 0), kReceiver);
+  ASSERT_TRUE(ev.sender);
+  EXPECT_EQ(ev.sender->pid, 4242);
+  EXPECT_FALSE(ev.sender_tid_known);
+  EXPECT_EQ(comm_view(ev.sender->comm), "bash");
+  EXPECT_EQ(witness.asked, 1);
+}
+
+TEST_F(WitnessedAttribution, TheKernelChecksAnOutsideClaim) {
+  witness.send = witnessed(4242, 4244, "queuer", SI_QUEUE);
+  SignalEvent honest = identify_at(info(SIGUSR1, SI_QUEUE, 4242, 0), kReceiver);
+  EXPECT_TRUE(honest.claim_checked);
+  EXPECT_FALSE(honest.forged);
+  EXPECT_EQ(honest.sender->tid, 4244);
+  EXPECT_EQ(honest.sender_scope, Scope::outside);
+
+  witness.send = witnessed(4242, 4242, "liar", SI_QUEUE);
+  SignalEvent lie = identify_at(info(SIGUSR1, SI_QUEUE, 1000, 0), kReceiver);
+  EXPECT_TRUE(lie.claim_checked);
+  EXPECT_TRUE(lie.forged);
+  EXPECT_EQ(lie.sender->pid, 4242);
+  EXPECT_EQ(lie.sender_scope, Scope::outside);
+}
+
+TEST_F(WitnessedAttribution, KernelCodesStayTheKernelsAndUseUpTheirRecord) {
+  witness.send = witnessed(1000, 1000, "root", CLD_EXITED);
+  SignalEvent ev = identify_at(info(SIGCHLD, CLD_EXITED, 1000, 0), kReceiver);
+  EXPECT_EQ(ev.sender_scope, Scope::kernel);
+  EXPECT_FALSE(witness.send) << "taken, so no later delivery can be given it";
+}
+
 }  // namespace
 }  // namespace sigvisor::test

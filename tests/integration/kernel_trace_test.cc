@@ -1,0 +1,270 @@
+// Issue 14: the kernel trace (src/ktrace/) names senders ptrace cannot see. The seed
+// scenario (a SIGKILL from outside the tree names its sender), agreement with ptrace's
+// senders, the instance's life (gone after every run, after SIGTERM to sigvisor, stale
+// ones removed), --no-kernel-trace, renamed tasks, and a stress run where every
+// kernel-attributed sender agrees with si_pid. Skips where the kernel trace is
+// unavailable (not root, no tracefs).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <future>
+#include <set>
+#include <sstream>
+
+#include "harness.h"
+
+namespace sigvisor::test {
+std::string temp_path(const std::string& stem);  // harness.cc
+}  // namespace sigvisor::test
+
+namespace sigvisor::test {
+namespace {
+
+using nlohmann::json;
+
+std::string instance_dir(pid_t sigvisor_pid) {
+  return "/sys/kernel/tracing/instances/sigvisor-" + std::to_string(sigvisor_pid);
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0;
+}
+
+// Runs `kill -SIG PID` (procps) outside the tree and reaps it.
+pid_t outside_kill(const std::string& sig, pid_t target) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/kill", "kill", ("-" + sig).c_str(), std::to_string(target).c_str(), nullptr);
+    _exit(127);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return pid;
+}
+
+// A `sleep 60` under sigvisor: the shell writes its pid (the sleep's, after exec) and its
+// parent's (sigvisor's) to a file first.
+struct Sleeper {
+  std::future<Outcome> run;
+  pid_t target = 0;
+  pid_t sigvisor = 0;
+};
+
+Sleeper start_sleeper(const std::vector<std::string>& args) {
+  Sleeper s;
+  std::string file = temp_path("pids");
+  s.run = std::async(std::launch::async, [args, file] {
+    return run_sigvisor(args, {"/bin/sh", "-c",
+                               "echo $$ $PPID > " + file + ".tmp && mv " + file + ".tmp " + file +
+                                   " && exec sleep 60"});
+  });
+  eventually([&] {
+    std::istringstream in(read_file(file));
+    return static_cast<bool>(in >> s.target >> s.sigvisor);
+  });
+  // Until the shell has exec'd, the target is named "sh".
+  eventually([&] { return read_file("/proc/" + std::to_string(s.target) + "/comm") == "sleep\n"; });
+  return s;
+}
+
+const json* exit_of(const Outcome& r, pid_t pid) {
+  for (const auto& e : r.events) {
+    if (e.value("event", "") == "exit" && e["pid"] == pid) return &e;
+  }
+  return nullptr;
+}
+
+class KernelTrace : public SigvisorTest {
+ protected:
+  void SetUp() override {
+    SigvisorTest::SetUp();
+    if (IsSkipped()) return;
+    if (auto why = missing_kernel_trace(); !why.empty()) GTEST_SKIP() << why;
+    if (access("/bin/kill", X_OK) != 0) GTEST_SKIP() << "procps /bin/kill is not installed";
+  }
+};
+
+// (a) The seed scenario: who killed my process? A SIGKILL from outside the tree.
+TEST_F(KernelTrace, OutsideSigkillNamesTheKillerFromTheKernel) {
+  Sleeper s = start_sleeper({});
+  ASSERT_GT(s.target, 0);
+  EXPECT_TRUE(exists(instance_dir(s.sigvisor)));
+  pid_t k = outside_kill("9", s.target);
+  Outcome r = s.run.get();
+  ASSERT_TRUE(kernel_trace_used(r)) << r.err;
+  EXPECT_EQ(r.exit_status, 128 + SIGKILL) << r.err;
+  const json* e = exit_of(r, s.target);
+  ASSERT_NE(e, nullptr) << r.trace;
+  ASSERT_TRUE((*e)["killer"].is_object()) << e->dump();
+  EXPECT_EQ((*e)["killer"]["pid"], k);
+  EXPECT_EQ((*e)["killer"]["tid"], k);
+  EXPECT_EQ((*e)["killer"]["comm"], "kill");
+  EXPECT_EQ((*e)["killer"]["scope"], "outside");
+  EXPECT_EQ((*e)["killer"]["source"], "kernel");
+  const std::string line = "+++ killed by SIGKILL +++ (SIGKILL: kill(" + std::to_string(k) +
+                           ") -> sleep(" + std::to_string(s.target) + "), outside)";
+  EXPECT_EQ(lines_with(r.trace, line).size(), 1u) << r.trace;
+  // (d) gone after the run.
+  EXPECT_FALSE(exists(instance_dir(s.sigvisor)));
+}
+
+// (b) A SIGTERM from outside has a delivery stop: ptrace's si_pid and the kernel agree,
+// and the kernel adds the sending thread.
+TEST_F(KernelTrace, OutsideSigtermSenderAgreesWithPtrace) {
+  setenv("SIGVISOR_DEBUG", "1", 1);
+  Sleeper s = start_sleeper({});
+  unsetenv("SIGVISOR_DEBUG");
+  ASSERT_GT(s.target, 0);
+  pid_t k = outside_kill("TERM", s.target);
+  Outcome r = s.run.get();
+  ASSERT_TRUE(kernel_trace_used(r)) << r.err;
+  std::vector<json> got;
+  for (const auto& e : of_kind(r, "signal")) {
+    if (e["pid"] == s.target && e["sig"] == "SIGTERM") got.push_back(e);
+  }
+  ASSERT_EQ(got.size(), 1u) << r.trace;
+  EXPECT_EQ(got[0]["sender"]["pid"], k);  // si_pid, from ptrace
+  EXPECT_EQ(got[0]["sender"]["tid"], k);  // from the kernel: set only when both agree
+  EXPECT_EQ(got[0]["sender"]["comm"], "kill");
+  EXPECT_EQ(got[0]["sender"]["scope"], "outside");
+  EXPECT_EQ(r.err.find("kernel trace disagrees"), std::string::npos) << r.err;
+  const json* e = exit_of(r, s.target);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ((*e)["status"]["signal"], "SIGTERM");
+}
+
+// (c) A SIGKILL the sandbox sends through an intercepted kill: named at the call, with or
+// without the kernel trace.
+TEST_F(KernelTrace, SandboxSigkillIsNamedFromTheInterceptedCall) {
+  for (bool with_trace : {true, false}) {
+    SCOPED_TRACE(with_trace ? "kernel trace" : "--no-kernel-trace");
+    std::vector<std::string> args;
+    if (!with_trace) args.push_back("--no-kernel-trace");
+    Outcome r = run_sigvisor(args, {example("sender")});
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    const auto spawns = of_kind(r, "spawn");
+    ASSERT_FALSE(spawns.empty());
+    const json* e = exit_of(r, spawns[0]["child"]["pid"]);
+    ASSERT_NE(e, nullptr);
+    ASSERT_TRUE((*e)["killer"].is_object()) << e->dump();
+    EXPECT_EQ((*e)["killer"]["pid"], spawns[0]["pid"]);
+    EXPECT_EQ((*e)["killer"]["comm"], "sender");
+    EXPECT_EQ((*e)["killer"]["scope"], "sandbox");
+    EXPECT_EQ((*e)["killer"]["source"], "intercepted");
+    EXPECT_EQ(r.err.find("kernel trace"), std::string::npos) << r.err;
+  }
+}
+
+// (d) SIGTERM to sigvisor: forwarded to the program, the run ends normally and the
+// instance goes with it.
+TEST_F(KernelTrace, InstanceIsRemovedAfterSigtermToSigvisor) {
+  Sleeper s = start_sleeper({});
+  ASSERT_GT(s.sigvisor, 0);
+  ASSERT_TRUE(exists(instance_dir(s.sigvisor)));
+  ASSERT_EQ(kill(s.sigvisor, SIGTERM), 0);
+  Outcome r = s.run.get();
+  EXPECT_EQ(r.exit_status, 128 + SIGTERM) << r.err;
+  EXPECT_FALSE(exists(instance_dir(s.sigvisor)));
+}
+
+// (d) An instance left by a sigvisor that died of SIGKILL is removed by the next one.
+TEST_F(KernelTrace, StaleInstanceOfADeadSigvisorIsRemoved) {
+  pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  const std::string stale = instance_dir(dead);
+  ASSERT_EQ(mkdir(stale.c_str(), 0700), 0) << stale;
+  Outcome r = run_sigvisor({}, {"/bin/true"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_FALSE(exists(stale));
+  if (exists(stale)) rmdir(stale.c_str());
+}
+
+// (e) --no-kernel-trace: no instance, and the outside SIGKILL has no known killer.
+TEST_F(KernelTrace, WithoutItTheOutsideKillerIsUnknown) {
+  Sleeper s = start_sleeper({"--no-kernel-trace"});
+  ASSERT_GT(s.target, 0);
+  EXPECT_FALSE(exists(instance_dir(s.sigvisor)));
+  outside_kill("9", s.target);
+  Outcome r = s.run.get();
+  const json* e = exit_of(r, s.target);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ((*e)["killer"], nullptr) << e->dump();
+  EXPECT_EQ(lines_with(r.trace, "+++ killed by SIGKILL +++\n").size(), 0u);
+  EXPECT_EQ(lines_with(r.trace, "+++ killed by SIGKILL +++").size(), 1u) << r.trace;
+  EXPECT_EQ(r.err.find("kernel trace"), std::string::npos) << r.err;
+}
+
+// Issue 14 point 3: after prctl(PR_SET_NAME) deliveries name the new names, the sender's
+// as the kernel had it when it sent, the receiver's at its stop.
+TEST_F(KernelTrace, RenamedTasksAreNamedByTheirNewNames) {
+  Outcome r = run_sigvisor({}, {example("rename_self"), "fresh-name"});
+  ASSERT_EQ(r.exit_status, 0) << r.err << r.out;
+  bool usr1 = false;
+  bool usr2 = false;
+  for (const auto& e : of_kind(r, "signal")) {
+    if (e["sig"] == "SIGUSR1") {
+      usr1 = true;
+      EXPECT_EQ(e["comm"], "fresh-name") << e.dump();
+      EXPECT_EQ(e["sender"]["comm"], "fresh-name-kid") << e.dump();
+      EXPECT_EQ(e["sender"]["tid"], e["sender"]["pid"]);
+    }
+    if (e["sig"] == "SIGUSR2") {
+      usr2 = true;
+      EXPECT_EQ(e["comm"], "fresh-name") << e.dump();
+      EXPECT_EQ(e["sender"]["comm"], "fresh-name") << e.dump();
+      EXPECT_EQ(e["sender"]["scope"], "self");
+    }
+  }
+  EXPECT_TRUE(usr1 && usr2) << r.trace;
+  // The parent's own call after its first stop carries the new name too.
+  for (const auto& c : of_kind(r, "syscall", "kill")) {
+    if (c["args"]["sig"] == "SIGUSR2") EXPECT_EQ(c["comm"], "fresh-name") << c.dump();
+  }
+}
+
+// (f) Under load, every sender the kernel named agrees with ptrace's si_pid: a signal
+// storm from threads (tgkill to themselves), a tree of senders, and stress-ng's kill and
+// sigq stressors where installed. sender.tid is only set when the kernel's sender is the
+// si_pid process, so agreement is: every user-sent delivery has a tid, and no
+// disagreement was reported.
+TEST_F(KernelTrace, StressSendersAgreeWithPtrace) {
+  std::vector<std::vector<std::string>> runs = {{example("threads_kill"), "4", "200"},
+                                                {example("signal_tree")}};
+  if (access("/usr/bin/stress-ng", X_OK) == 0) {
+    runs.push_back({"/usr/bin/stress-ng", "--kill", "1", "--kill-ops", "300", "-q"});
+    runs.push_back({"/usr/bin/stress-ng", "--sigq", "1", "--sigq-ops", "2000", "-q"});
+  }
+  setenv("SIGVISOR_DEBUG", "1", 1);
+  int named = 0;
+  for (const auto& cmd : runs) {
+    SCOPED_TRACE(cmd[0]);
+    Outcome r = run_sigvisor({}, cmd, 120);
+    ASSERT_TRUE(kernel_trace_used(r)) << r.err;
+    auto at = r.err.find("kernel trace disagrees");
+    EXPECT_EQ(at, std::string::npos) << r.err.substr(at == std::string::npos ? 0 : at, 300);
+    for (const auto& e : of_kind(r, "signal")) {
+      const std::string code = e["code"].is_string() ? e["code"].get<std::string>() : "";
+      if (code != "SI_USER" && code != "SI_TKILL" && code != "SI_QUEUE") continue;
+      if (!e["sender"]["pid"].is_number()) continue;
+      EXPECT_TRUE(e["sender"]["tid"].is_number()) << e.dump();
+      ++named;
+    }
+    // Every process that died of SIGKILL has a killer: the kernel saw every send.
+    for (const auto& e : of_kind(r, "exit")) {
+      if (e["thread"] == false && e["status"].value("signal", "") == "SIGKILL") {
+        EXPECT_TRUE(e["killer"].is_object()) << e.dump();
+      }
+    }
+  }
+  unsetenv("SIGVISOR_DEBUG");
+  EXPECT_GT(named, 0);
+}
+
+}  // namespace
+}  // namespace sigvisor::test
