@@ -145,6 +145,7 @@ def main(argv):
     failures, ran = 0, 0
     for start, cmds in blocks(text):
         work = tempfile.mkdtemp(prefix="sigvisor-readme-")
+        os.chmod(work, 0o755)  # `--user nobody` examples run programs found through it
         try:
             os.symlink(build, os.path.join(work, "build"))
             os.symlink(os.path.join(source, "examples"), os.path.join(work, "examples"))

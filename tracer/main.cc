@@ -99,6 +99,15 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
 
   SupervisorOptions so;
   so.argv = cli->command;
+  if (!cli->user.empty()) {
+    auto r = resolve_run_as(cli->user);
+    if (!r) return fail(r.error().message);
+    so.run_as = std::move(*r);
+  }
+  if (policy.requires_user() && geteuid() == 0 && !so.run_as) {
+    return fail("-P " + cli->policy + ": policy \"" + policy.name() +
+                "\" will not run a program as root: name an unprivileged user with --user USER");
+  }
   if (cli->format == "json") {
     so.json = main_out.f;
     if (json_out.f != nullptr) return fail("--json FILE cannot be combined with --format json");

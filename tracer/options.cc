@@ -13,8 +13,8 @@ namespace {
 
 // Options whose value may be the next word.
 const std::set<std::string> kTakesValue = {
-    "-P", "--policy",  "-o",      "--output",         "--format",    "--json",
-    "-e", "--timeout", "--graph", "--timeout-signal", "--kill-after"};
+    "-P", "--policy",  "-o",      "--output",         "--format",     "--json",
+    "-e", "--timeout", "--graph", "--timeout-signal", "--kill-after", "--user"};
 
 int command_start(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -66,6 +66,9 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
       ("kill-after", po::value(&o.kill_after)->value_name("SEC"),
        "SIGKILL what is left of the tree SEC seconds after --timeout or after a signal to "
        "sigvisor was passed on to the program (default: only a second signal does)")
+      ("user", po::value(&o.user)->value_name("USER[:GROUP]"),
+       "run the program as USER (and GROUP; USER's supplementary groups), with no "
+       "capabilities left, as strace -u (sigvisor must be root)")
       ("no-landlock", po::bool_switch(&o.no_landlock),
        "do not confine the tree with Landlock's signal scope (applied when the policy "
        "forbids outside targets and the kernel has Landlock ABI 6)")

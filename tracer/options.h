@@ -25,6 +25,7 @@ struct CliOptions {
   std::string timeout_signal = "TERM";  // --timeout-signal SIG (a name or number)
   double kill_after = 0;                // --kill-after SEC; 0: none
   bool no_landlock = false;
+  std::string user;  // --user USER[:GROUP]
   bool no_kernel_trace = false;
   bool help = false;
   bool version = false;

@@ -107,6 +107,10 @@ Record Policy::record() const {
   return impl_->p.record;
 }
 
+bool Policy::requires_user() const {
+  return impl_->p.require_user;
+}
+
 bool Policy::uses_exe() const {
   auto any_exe = [](const std::vector<policy_internal::CompiledRule>& rules) {
     for (const auto& r : rules) {

@@ -80,6 +80,9 @@ class Policy {
   // Whether any rule matches on an executable path (exe globs). When none does, the
   // hot path skips looking the caller's executable up.
   bool uses_exe() const;
+  // The policy is meant for untrusted programs: started by root, sigvisor must run the
+  // program as another user (--user), since root inside can do what no signal policy sees.
+  bool requires_user() const;
 
   Policy(Policy&&) noexcept;
   Policy& operator=(Policy&&) noexcept;

@@ -79,6 +79,7 @@ struct CompiledPolicy {
   Action default_action = Action::allow;
   int default_err = 0;
   Record record = Record::all;
+  bool require_user = false;  // root must run the program as another user (--user)
   std::vector<CompiledRule> syscall_rules;   // in file order
   std::vector<CompiledRule> delivery_rules;  // in file order
   ArgIndex args = make_arg_index();

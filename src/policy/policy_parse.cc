@@ -403,7 +403,8 @@ class Parser {
   bool top(const Json& doc) {
     if (!expect_object(doc, "$")) return false;
     if (!known_keys(doc, "",
-                    {"name", "description", "default", "default_errno", "record", "rules"})) {
+                    {"name", "description", "default", "default_errno", "record",
+                     "require_user", "rules"})) {
       return false;
     }
     if (!required(doc, "", {"name", "default"})) return false;
@@ -432,6 +433,13 @@ class Parser {
         return fail("record",
                     "unknown record mode " + quote_value(rec) + " (expected all or denied)");
       }
+    }
+    if (doc.contains("require_user")) {
+      const Json& ru = doc.at("require_user");
+      if (!ru.is_boolean()) {
+        return fail("require_user", "expected true or false, got " + std::string(json_type(ru)));
+      }
+      policy_.require_user = ru.get<bool>();
     }
     if (doc.contains("rules")) {
       const Json& rules = doc.at("rules");

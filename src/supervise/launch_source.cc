@@ -37,6 +37,7 @@ Result<std::vector<TaskInfo>> LaunchSource::start() {
   ls.filter = &*filter_;
   ls.child_sigmask = opts_.child_sigmask;
   ls.child_dispositions = opts_.child_dispositions;
+  ls.run_as = opts_.run_as ? &*opts_.run_as : nullptr;
   ls.landlock_ruleset = opts_.landlock_ruleset;
   auto launched = launch(ls);
   if (!launched) return launched.error();

@@ -20,6 +20,7 @@ struct LaunchOptions {
   FilterSpec filter;
   sigset_t child_sigmask{};                     // the mask the program starts with
   std::vector<Disposition> child_dispositions;  // as sigvisor's caller left them
+  std::optional<RunAs> run_as;                  // --user
   int landlock_ruleset = -1;                    // a Landlock ruleset to enter, or -1
 };
 

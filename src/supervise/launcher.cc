@@ -26,9 +26,33 @@ struct Hello {
   int wait_killable;
 };
 
-constexpr const char* kSteps[] = {"setpgid", "PR_SET_NO_NEW_PRIVS",   "seccomp", "sendmsg",
-                                  "setsid",  "landlock_restrict_self"};
-enum Step { kStepSetpgid, kStepNoNewPrivs, kStepSeccomp, kStepSendmsg, kStepSetsid, kStepLandlock };
+constexpr const char* kSteps[] = {"setpgid",
+                                  "PR_SET_NO_NEW_PRIVS",
+                                  "seccomp",
+                                  "sendmsg",
+                                  "landlock_restrict_self",
+                                  "setgroups",
+                                  "setgid",
+                                  "setuid",
+                                  "capabilities left"};
+enum Step {
+  kStepSetpgid,
+  kStepNoNewPrivs,
+  kStepSeccomp,
+  kStepSendmsg,
+  kStepLandlock,
+  kStepSetgroups,
+  kStepSetgid,
+  kStepSetuid,
+  kStepCaps
+};
+
+int run_as_step(const char* name) {
+  for (int s = kStepSetgroups; s <= kStepCaps; ++s) {
+    if (std::strcmp(kSteps[s], name) == 0) return s;
+  }
+  return kStepSetuid;
+}
 
 void write_all(int fd, const char* s) {
   (void)!::write(fd, s, std::strlen(s));
@@ -44,11 +68,15 @@ void write_all(int fd, const char* s) {
   Hello hello{0, 0, 0};
   int listener = -1;
   int landlock_err = 0;
+  int cred_err = 0;
+  const char* cred_step = "";
   // Restore the mask now: once the filter is in place this would be a traced call.
   sigprocmask(SIG_SETMASK, &spec.child_sigmask, nullptr);
   for (const Disposition& d : spec.child_dispositions) sigaction(d.sig, &d.action, nullptr);
   if (setpgid(0, 0) != 0) {
     hello = {errno, kStepSetpgid, 0};
+  } else if (spec.run_as != nullptr && (cred_err = apply_run_as(*spec.run_as, &cred_step)) != 0) {
+    hello = {-cred_err, run_as_step(cred_step), 0};
   } else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     hello = {errno, kStepNoNewPrivs, 0};
   } else if (spec.landlock_ruleset >= 0 &&
@@ -143,6 +171,9 @@ Result<Launched> launch(const LaunchSpec& spec) {
     std::string why = std::string("setting up the target: ") +
                       kSteps[static_cast<unsigned>(hello.step) % std::size(kSteps)] + ": " +
                       std::strerror(hello.err);
+    if (hello.step >= kStepSetgroups && hello.step <= kStepSetuid && hello.err == EPERM) {
+      why += " (--user needs sigvisor to run as root)";
+    }
     if (hello.step == kStepSeccomp && hello.err == EBUSY) {
       why +=
           " (a seccomp notification listener is already installed by an ancestor; "

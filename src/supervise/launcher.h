@@ -14,6 +14,7 @@
 
 #include "kernel/seccomp_filter.h"
 #include "result.h"
+#include "supervise/run_as.h"
 #include "unique_fd.h"
 
 namespace sigvisor {
@@ -30,6 +31,7 @@ struct LaunchSpec {
   const BpfProgram* filter = nullptr;
   sigset_t child_sigmask{};                     // signal mask the program starts with
   std::vector<Disposition> child_dispositions;  // restored in the child before exec
+  const RunAs* run_as = nullptr;                // --user: the credentials to run with
   // A Landlock ruleset (landlock.h) the child enters before exec, or -1 for none.
   int landlock_ruleset = -1;
 };

@@ -144,6 +144,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   lo.filter = filter_for(opts);
   lo.child_sigmask = mask.saved();
   lo.child_dispositions = ignored.saved();
+  lo.run_as = opts.run_as;
   LaunchSource source(std::move(lo));
   if (auto st = source.prepare(); !st) return st.error();
   UniqueFd ruleset = landlock_for(opts);

@@ -6,17 +6,20 @@
 #include <bitset>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "policy/policy.h"
 #include "result.h"
+#include "supervise/run_as.h"
 #include "syscall_table.h"
 
 namespace sigvisor {
 
 struct SupervisorOptions {
   std::vector<std::string> argv;
+  std::optional<RunAs> run_as;     // --user: run the program as this user
   std::FILE* text = nullptr;       // strace-style output, or nullptr
   bool text_is_file = false;       // strace -o: every line gets the [pid N] prefix
   std::FILE* json = nullptr;       // JSON Lines output, or nullptr

@@ -84,7 +84,8 @@ std::set<std::string> options_in_help(const std::string& help) {
 std::string sample_value(const std::string& value_name, const std::string& dir) {
   static const std::map<std::string, std::string> known = {
       {"FILE|NAME", "trace"}, {"text|json", "text"}, {"trace=SET", "trace=all"}, {"SET", "all"},
-      {"SEC", "30"},          {"FILE", "/dev/null"}, {"FILE.dot", ""},           {"SIG", "TERM"}};
+      {"SEC", "30"},          {"FILE", "/dev/null"}, {"FILE.dot", ""},           {"SIG", "TERM"},
+      {"USER[:GROUP]", "nobody"}};
   if (value_name == "FILE.dot") return dir + "/graph.dot";
   if (auto it = known.find(value_name); it != known.end()) return it->second;
   if (auto bar = value_name.find('|'); bar != std::string::npos) {

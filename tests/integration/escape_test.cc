@@ -87,6 +87,12 @@ class Escape : public SigvisorTest, public ::testing::WithParamInterface<const c
     if (IsSkipped()) return;
     canary_ = fork();
     if (canary_ == 0) {
+      // Under untrusted the program runs as the test user: so does the canary, so that the
+      // kernel would let the program signal it and only the policy (or Landlock) stops it.
+      if (untrusted() && geteuid() == 0 &&
+          (setgid(kUntrustedTestUid) != 0 || setuid(kUntrustedTestUid) != 0)) {
+        _exit(98);
+      }
       execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
       _exit(99);
     }

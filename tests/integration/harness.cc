@@ -120,6 +120,22 @@ Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
   // "results" copies): both decision modes must show the same behaviour.
   const bool has_results = std::any_of(
       argv.begin(), argv.end(), [](const std::string& a) { return a.rfind("--results", 0) == 0; });
+  // A policy that will not run a program as root (untrusted.json: "require_user") gets
+  // the unprivileged test user when the suite runs as root, as a user must give it.
+  bool untrusted = false;
+  bool has_user = false;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    has_user |= argv[i] == "--user";
+    if ((argv[i] == "-P" || argv[i] == "--policy") && i + 1 < argv.size()) {
+      const std::string& p = argv[i + 1];
+      untrusted |=
+          p == "untrusted" || p.size() >= 14 && p.substr(p.size() - 14) == "untrusted.json";
+    }
+  }
+  if (untrusted && !has_user && geteuid() == 0) {
+    argv.push_back("--user");
+    argv.push_back(kUntrustedTestUser);
+  }
   if (results_mode() && !has_results) {
     argv.push_back("--results");
   }

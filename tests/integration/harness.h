@@ -22,6 +22,11 @@ struct Outcome {
   std::vector<nlohmann::json> events;  // --json events, in file order
 };
 
+// The unprivileged user policies marked "require_user" run programs as when the suite
+// runs as root (run_sigvisor adds `--user` for -P untrusted).
+inline constexpr const char* kUntrustedTestUser = "nobody";
+inline constexpr uid_t kUntrustedTestUid = 65534;
+
 // sigvisor -o TRACE --json EVENTS [sigvisor_args...] -- command...
 // Kills everything and fails the test if it runs longer than `timeout_s`.
 Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
