@@ -5,9 +5,13 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <climits>
+#include <cstdio>
+#include <cstring>
 
 #include <linux/magic.h>
 
@@ -51,9 +55,35 @@ pid_t fd_foreground(pid_t tid, int fd) {
   return -pgrp;
 }
 
-// What pidfd_send_signal will find behind `fd`: a pidfd's pid, kNotAPidfd for what the
-// kernel refuses with EBADF, or -1 when it cannot be told. A /proc/PID directory is
-// accepted by the kernel as a pidfd but its fdinfo has no pid: any procfs file is -1.
+// The process a /proc/PID directory names (pidfd_send_signal accepts one as a pidfd; its
+// fdinfo has no pid, CPython's test_signal uses it): the directory must sit right under
+// the procfs root (inode 1 of the same filesystem), and its name is the pid. -1 otherwise.
+pid_t proc_directory_pid(int dup) {
+  struct stat self {
+  }, parent{};
+  if (fstat(dup, &self) != 0 || !S_ISDIR(self.st_mode)) return -1;
+  if (fstatat(dup, "..", &parent, 0) != 0 || parent.st_dev != self.st_dev || parent.st_ino != 1) {
+    return -1;
+  }
+  char link[64];
+  char path[PATH_MAX];
+  std::snprintf(link, sizeof link, "/proc/self/fd/%d", dup);
+  ssize_t n = readlink(link, path, sizeof path - 1);
+  if (n <= 0) return -1;
+  path[n] = '\0';
+  const char* name = std::strrchr(path, '/');
+  if (name == nullptr || name[1] == '\0') return -1;
+  pid_t pid = 0;
+  for (const char* c = name + 1; *c != '\0'; ++c) {
+    if (*c < '0' || *c > '9' || pid > 100000000) return -1;
+    pid = pid * 10 + (*c - '0');
+  }
+  return pid > 0 ? pid : -1;
+}
+
+// What pidfd_send_signal will find behind `fd`: a pidfd's pid, a /proc/PID directory's
+// pid, kNotAPidfd for what the kernel refuses with EBADF, or -1 when it cannot be told
+// (another procfs file: /proc/PID/task/TID gives EBADF, others may not; doubt is -1).
 pid_t pidfd_target(pid_t tid, int fd) {
   FdTarget t = read_fd_target(tid, fd);
   if (t.kind == FdKind::pidfd) return t.pid;
@@ -61,7 +91,8 @@ pid_t pidfd_target(pid_t tid, int fd) {
   if (t.kind == FdKind::unknown) return -1;
   UniqueFd dup = steal_fd(tid, fd);
   struct statfs fs {};
-  if (!dup.valid() || fstatfs(dup.get(), &fs) != 0 || fs.f_type == PROC_SUPER_MAGIC) return -1;
+  if (!dup.valid() || fstatfs(dup.get(), &fs) != 0) return -1;
+  if (fs.f_type == PROC_SUPER_MAGIC) return proc_directory_pid(dup.get());
   return kNotAPidfd;
 }
 

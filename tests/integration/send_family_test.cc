@@ -137,6 +137,28 @@ TEST_F(SendFamily, MultithreadedSenderEveryCallOnceWithItsThread) {
   EXPECT_EQ(usr1, kThreads * kIters);
 }
 
+// pidfd_send_signal also takes a /proc/PID directory as its pidfd (CPython's test_signal
+// does): it names that process, so ci-isolation lets a program signal itself through it.
+TEST_F(SendFamily, AProcDirectoryIsAPidfdForItsProcess) {
+  const std::string script =
+      "import os, signal\n"
+      "signal.signal(signal.SIGINT, lambda *a: print('got SIGINT', flush=True))\n"
+      "fd = os.open('/proc/self', os.O_DIRECTORY)\n"
+      "signal.pidfd_send_signal(fd, signal.SIGINT)\n"
+      "print('sent', flush=True)\n";
+  Outcome native = run_native({"python3", "-c", script});
+  ASSERT_EQ(native.out, "got SIGINT\nsent\n") << native.err;
+  for (const char* policy : {"trace", "ci-isolation"}) {
+    Outcome r = run_sigvisor({"-P", policy}, {"python3", "-c", script});
+    EXPECT_EQ(r.exit_status, 0) << policy << ": " << r.err;
+    EXPECT_EQ(r.out, native.out) << policy;
+    auto calls = of_kind(r, "syscall", "pidfd_send_signal");
+    ASSERT_EQ(calls.size(), 1u) << policy;
+    EXPECT_EQ(calls[0]["target"]["scope"], "self") << policy;
+    EXPECT_EQ(calls[0]["action"], "allow") << policy;
+  }
+}
+
 TEST_F(SendFamily, ForkExecChainFollowsEveryProcess) {
   Outcome r = run_sigvisor({}, {example("fork_exec_chain"), "3"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
