@@ -145,10 +145,17 @@ const std::array<SyscallSpec, kSysCount> kTable = {{
      {"option", "arg2"},
      2,
      SYS_prctl},
+    {Sys::prlimit64,
+     "prlimit64",
+     Family::limit,
+     {A::pid_or_self, A::resource, A::rlimit_in, A::rlimit_out, N, N},
+     {"pid", "resource", "new_limit", "old_limit"},
+     4,
+     SYS_prlimit64},
 }};
 
-constexpr std::array<std::string_view, 8> kFamilyNames = {"send", "mask",  "action",   "wait",
-                                                          "fd",   "stack", "indirect", "other"};
+constexpr std::array<std::string_view, 9> kFamilyNames = {
+    "send", "mask", "action", "wait", "fd", "stack", "indirect", "limit", "other"};
 
 // FIOSETOWN and SIOCSPGRP set a socket's owner like F_SETOWN, through an int pointer.
 constexpr std::array<IndirectCommand, 7> kIndirect = {{
@@ -244,6 +251,9 @@ uint32_t pointee_size(Arg a, const std::array<uint64_t, 6>& regs, const SyscallS
       return 8;  // int type; pid_t pid
     case Arg::pid_ptr_in:
       return 4;
+    case Arg::rlimit_in:
+    case Arg::rlimit_out:
+      return 16;  // rlim_cur, rlim_max
     default:
       return 0;
   }

@@ -34,6 +34,9 @@ enum class Sys : uint8_t {
   fcntl,
   ioctl,
   prctl,
+  // Resource limits of another process: RLIMIT_CPU makes the kernel kill it, RLIMIT_FSIZE or
+  // RLIMIT_NOFILE on the supervisor kill it or defeat --timeout (DESIGN.md section 9).
+  prlimit64,
   count_
 };
 inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
@@ -41,11 +44,12 @@ inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
 // Families as named in DESIGN.md section 3 and usable in `-e trace=` and policies.
 // `indirect`: calls that aim a signal at a process without sending it now (F_SETOWN,
 // F_SETSIG, PR_SET_PDEATHSIG) or send it through a device (TIOCSIG).
-enum class Family : uint8_t { send, mask, action, wait, fd, stack, indirect, other };
+// `limit`: calls that change (or read) another process's resource limits (prlimit64).
+enum class Family : uint8_t { send, mask, action, wait, fd, stack, indirect, limit, other };
 
 // Families whose calls have a target (Target, policy `target` rules).
 inline constexpr bool has_target(Family f) {
-  return f == Family::send || f == Family::indirect;
+  return f == Family::send || f == Family::indirect || f == Family::limit;
 }
 
 // What an argument holds; decides how it is read from the tracee and printed.
@@ -72,16 +76,23 @@ enum class Arg : uint8_t {
   by_command,   // its kind depends on the command: see indirect_command(), arg_kind()
   owner_ex_in,  // const struct f_owner_ex* (F_SETOWN_EX)
   pid_ptr_in,   // const int* holding an F_SETOWN-style owner (FIOSETOWN, SIOCSPGRP)
+  // A process whose limits prlimit64 reads or sets: 0 is the caller itself and a negative
+  // pid fails with ESRCH, so the filter routes the call only for a positive pid (a process
+  // limiting itself stays at native speed).
+  pid_or_self,
+  resource,    // RLIMIT_*
+  rlimit_in,   // const struct rlimit64* (two u64 on every ABI)
+  rlimit_out,  // struct rlimit64* filled by the kernel
 };
 
 inline constexpr bool is_in_pointer(Arg a) {
   return a == Arg::siginfo_in || a == Arg::sigset_in || a == Arg::sigaction_in ||
          a == Arg::stack_in || a == Arg::timespec_in || a == Arg::owner_ex_in ||
-         a == Arg::pid_ptr_in;
+         a == Arg::pid_ptr_in || a == Arg::rlimit_in;
 }
 inline constexpr bool is_out_pointer(Arg a) {
   return a == Arg::siginfo_out || a == Arg::sigset_out || a == Arg::sigaction_out ||
-         a == Arg::stack_out;
+         a == Arg::stack_out || a == Arg::rlimit_out;
 }
 
 struct SyscallSpec {

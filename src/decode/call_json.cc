@@ -18,6 +18,9 @@
 //    F_SETOWN_EX's {"type": "F_OWNER_PID", "pid": 42}, FIOSETOWN's int an integer, the
 //    signal of F_SETSIG / TIOCSIG / PR_SET_PDEATHSIG a signal (text shows TIOCSIG's as hex,
 //    as strace does); an argument of a command sigvisor does not intercept "0x...".
+//  - prlimit64: the resource as its name ("RLIMIT_CPU"), the limits as {"rlim_cur": 1,
+//    "rlim_max": "RLIM64_INFINITY"} (plain numbers: the text's "8192*1024" is strace's
+//    shorthand, not a different value).
 #include "decode/call_plan.h"
 #include "decode/decode.h"
 
@@ -64,6 +67,8 @@ nlohmann::json arg_json(const ArgPlan& a) {
       return owner_ex_json(a.buf->bytes.data());
     case View::int_ptr:
       return load<int32_t>(a.buf->bytes.data());
+    case View::rlimit:
+      return rlimit_json(a.buf->bytes.data());
   }
   return nullptr;
 }

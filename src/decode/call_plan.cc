@@ -29,6 +29,9 @@ std::size_t struct_size(Arg a) {
       return kOwnerExBytes;
     case Arg::pid_ptr_in:
       return sizeof(int32_t);
+    case Arg::rlimit_in:
+    case Arg::rlimit_out:
+      return kRlimitBytes;
     default:
       return 0;
   }
@@ -52,6 +55,9 @@ View struct_view(Arg a) {
       return View::owner_ex;
     case Arg::pid_ptr_in:
       return View::int_ptr;
+    case Arg::rlimit_in:
+    case Arg::rlimit_out:
+      return View::rlimit;
     default:
       return View::timespec;
   }
@@ -101,7 +107,12 @@ ArgPlan scalar_plan(const CallData& c, const SyscallSpec& s, int i) {
     case Arg::pid:
     case Arg::tid:
     case Arg::fd:
+    case Arg::pid_or_self:
       p.view = View::int32;
+      break;
+    case Arg::resource:
+      p.view = View::command;
+      p.table = &kRlimitResources;
       break;
     case Arg::sig:
       p.view = View::signal;

@@ -72,6 +72,9 @@ void format_arg(const ArgPlan& a, std::string& out) {
       out += std::to_string(load<int32_t>(a.buf->bytes.data()));
       out += ']';
       break;
+    case View::rlimit:
+      format_rlimit(a.buf->bytes.data(), out);
+      break;
   }
 }
 

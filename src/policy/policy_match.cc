@@ -9,14 +9,16 @@
 //   default would otherwise swallow SIGSEGV, SIGCHLD and every other kernel signal.
 // - Keys are ANDed; a list matches if any item does; an absent key matches anything.
 // - syscall: names or families; a rule without it applies to every syscall its other keys
-//   allow (target → send and indirect families, sig → syscalls with a signal argument, code → those
-//   with a siginfo argument, blocks → rt_sigprocmask, handler → rt_sigaction).
+//   allow (target → send, indirect and limit families, sig → syscalls with a signal
+//   argument, code → those with a siginfo argument, blocks → rt_sigprocmask, handler →
+//   rt_sigaction).
 // - sig: the syscall's signal argument (Arg::sig in the table: kill's 2nd, tgkill's 3rd,
 //   rt_sigaction's 1st, ...) truncated to int as the kernel does; for deliveries, the signal.
-// - target: the scope of a send- or indirect-family call's target (a missing target counts
-//   as `outside`: doubt never widens a scope); an indirect call's signal (F_SETSIG, TIOCSIG,
-//   PR_SET_PDEATHSIG) is its `sig`. A target read from memory (F_SETOWN_EX's struct,
-//   FIOSETOWN's int) makes the decision racy. sender: the delivery's sender scope.
+// - target: the scope of a send-, indirect- or limit-family call's target (a missing target
+//   counts as `outside`: doubt never widens a scope; prlimit64's pid 0 is `self`); an indirect
+//   call's signal (F_SETSIG, TIOCSIG, PR_SET_PDEATHSIG) is its `sig`. A target read from memory
+//   (F_SETOWN_EX's struct, FIOSETOWN's int) makes the decision racy. sender: the delivery's sender
+//   scope.
 // - comm / exe: fnmatch(3) globs, flags 0 ('*' also matches '/'), on the caller (syscall
 //   rules) or the receiver (delivery rules). comm is chosen by the process itself
 //   (prctl PR_SET_NAME): it identifies cooperating programs, it authenticates nothing.

@@ -336,8 +336,9 @@ class Parser {
       std::string_view what;
     };
     const Narrow steps[] = {
-        {"target", family_mask(Family::send) | family_mask(Family::indirect),
-         "the send and indirect families"},
+        {"target",
+         family_mask(Family::send) | family_mask(Family::indirect) | family_mask(Family::limit),
+         "the send, indirect and limit families"},
         {"sig", arg_mask(a.sig) | family_mask(Family::indirect), "syscalls with a signal argument"},
         {"code", arg_mask(a.info),
          "syscalls with a siginfo argument (rt_sigqueueinfo, rt_tgsigqueueinfo, "

@@ -350,6 +350,10 @@ Target ProcessTable::resolve(const CallData& call, const TaskInfo& caller, pid_t
     case Sys::prctl:
       t = resolve_indirect(call, caller, pidfd_pid);
       break;
+    case Sys::prlimit64:  // pid 0 (or its own pid) is the caller; a negative pid names nobody
+      t = as_int(r[0]) < 0 ? Target{as_int(r[0]), 0, Scope::outside}
+                           : resolve_pid(as_int(r[0]) == 0 ? caller.tgid : as_int(r[0]), caller);
+      break;
     default:
       return t;
   }

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <ostream>
 #include <set>
 
 #include "harness.h"
@@ -80,7 +82,40 @@ class UrgCanary {
   sigset_t urg_{}, old_{};
 };
 
-class Escape : public SigvisorTest, public ::testing::WithParamInterface<const char*> {
+// /proc/PID/limits' line for one limit ("Max cpu time  unlimited  unlimited  seconds").
+std::string limit_line(pid_t pid, const std::string& name) {
+  for (const auto& l : lines_with(read_file("/proc/" + std::to_string(pid) + "/limits"), name)) {
+    return l;
+  }
+  return {};
+}
+
+// A shipped policy, and whether Landlock's kernel backstop is on: every case runs both
+// ways, because the policy itself must hold (--no-landlock), not only the backstop.
+struct Setup {
+  const char* policy;
+  bool landlock;
+};
+
+void PrintTo(const Setup& s, std::ostream* os) {
+  *os << s.policy << (s.landlock ? "" : " --no-landlock");
+}
+
+std::string setup_name(const ::testing::TestParamInfo<Setup>& info) {
+  std::string name;
+  bool upper = true;
+  for (const char* p = info.param.policy; *p != '\0'; ++p) {
+    if (*p == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(*p))) : *p;
+    upper = false;
+  }
+  return name + (info.param.landlock ? "" : "NoLandlock");
+}
+
+class Escape : public SigvisorTest, public ::testing::WithParamInterface<Setup> {
  protected:
   void SetUp() override {
     SigvisorTest::SetUp();
@@ -98,12 +133,13 @@ class Escape : public SigvisorTest, public ::testing::WithParamInterface<const c
       waitpid(canary_, nullptr, 0);
     }
   }
-  bool untrusted() const { return std::string(GetParam()) == "untrusted"; }
+  bool untrusted() const { return std::string(GetParam().policy) == "untrusted"; }
 
   // Runs one attempt and checks what every attempt must leave behind.
   Outcome attempt(const std::vector<std::string>& command,
                   const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"-P", GetParam()};
+    std::vector<std::string> args = {"-P", GetParam().policy};
+    if (!GetParam().landlock) args.push_back("--no-landlock");
     args.insert(args.end(), extra.begin(), extra.end());
     Outcome r = run_sigvisor(args, command);
     EXPECT_TRUE(alive(canary_)) << "the outside canary died: " << command[0] << "\n" << r.trace;
@@ -118,6 +154,26 @@ class Escape : public SigvisorTest, public ::testing::WithParamInterface<const c
 
   pid_t canary_ = -1;
 };
+
+// prlimit(canary, RLIMIT_CPU, {1, 1}): the kernel would kill the canary once it has used a
+// second of CPU. A sleeping canary never does, so its limits themselves are the witness.
+TEST_P(Escape, PrlimitTheCanary) {
+  const std::string before = limit_line(canary_, "Max cpu time");
+  ASSERT_NE(before.find("unlimited"), std::string::npos) << before;
+  Outcome r = attempt({example("prlimit_canary"), std::to_string(canary_)});
+  EXPECT_EQ(limit_line(canary_, "Max cpu time"), before) << "the canary's CPU limit changed";
+  EXPECT_EQ(r.exit_status, refused_status()) << r.out << r.err;
+  auto calls = of_kind(r, "syscall", "prlimit64");
+  ASSERT_EQ(calls.size(), 1u) << r.trace;
+  EXPECT_EQ(calls[0]["args"]["pid"], canary_);
+  EXPECT_EQ(calls[0]["args"]["resource"], "RLIMIT_CPU");
+  EXPECT_EQ(calls[0]["args"]["new_limit"], (nlohmann::json{{"rlim_cur", 1}, {"rlim_max", 1}}));
+  EXPECT_EQ(calls[0]["target"]["pid"], canary_);
+  EXPECT_EQ(calls[0]["target"]["scope"], "outside");
+  EXPECT_EQ(calls[0]["target"]["comm"], "sleep");
+  EXPECT_EQ(calls[0]["action"], refused_action());
+  EXPECT_EQ(calls[0]["errno"], "EPERM");
+}
 
 TEST_P(Escape, KillEveryone) {
   Outcome r = attempt({example("kill_pid"), "-1", std::to_string(SIGTERM)});
@@ -227,6 +283,7 @@ TEST_P(Escape, ForkBombEndedByTimeout) {
 // refused by Landlock's signal scope, which ci-isolation and untrusted turn on. The same
 // run with --no-landlock shows the route is real.
 TEST_P(Escape, LandlockStopsSigioToAnOutsideOwner) {
+  if (!GetParam().landlock) GTEST_SKIP() << "the backstop itself: runs with Landlock";
   long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1U);
   if (abi < 6) GTEST_SKIP() << "kernel Landlock ABI " << abi << " < 6: no LANDLOCK_SCOPE_SIGNAL";
   UrgCanary urg;
@@ -242,17 +299,57 @@ TEST_P(Escape, LandlockStopsSigioToAnOutsideOwner) {
   const bool control_got = urg.received();
   if (control.exit_status != 0) {
     EXPECT_FALSE(control_got);
-    GTEST_SKIP() << "under " << GetParam() << " the supervisor itself refuses the F_SETOWN route ("
-                 << control.out << "): the backstop alone is shown under the other policy";
+    GTEST_SKIP() << "under " << GetParam().policy
+                 << " the supervisor itself refuses the F_SETOWN route (" << control.out
+                 << "): the backstop alone is shown under the other policy";
   }
   EXPECT_TRUE(control_got) << "without Landlock the SIGIO should arrive: " << control.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, Escape, ::testing::Values("ci-isolation", "untrusted"),
-                         [](const auto& info) {
-                           return std::string(info.param) == "untrusted" ? "Untrusted"
-                                                                         : "CiIsolation";
-                         });
+INSTANTIATE_TEST_SUITE_P(Policies, Escape,
+                         ::testing::Values(Setup{"ci-isolation", true},
+                                           Setup{"ci-isolation", false}, Setup{"untrusted", true},
+                                           Setup{"untrusted", false}),
+                         setup_name);
+
+// Attacks on sigvisor itself are refused under every shipped policy, trace included (the
+// built-in protection): prlimit on sigvisor with RLIMIT_FSIZE = 0 would kill it with
+// SIGXFSZ at its next log write, RLIMIT_NOFILE = 3 would starve it of descriptors.
+class SupervisorEscape : public SigvisorTest, public ::testing::WithParamInterface<Setup> {};
+
+TEST_P(SupervisorEscape, PrlimitTheSupervisor) {
+  std::vector<std::string> args = {"-P", GetParam().policy};
+  if (!GetParam().landlock) args.push_back("--no-landlock");
+  Outcome r = run_sigvisor(args, {example("prlimit_supervisor")});
+  const bool untrusted = std::string(GetParam().policy) == "untrusted";
+  // It ran to its normal end: the program's status (or the abort's), not SIGXFSZ.
+  EXPECT_EQ(r.exit_status, untrusted ? 125 : 1) << r.out << r.err;
+  expect_gapless(r);
+  auto calls = of_kind(r, "syscall", "prlimit64");
+  ASSERT_EQ(calls.size(), untrusted ? 1u : 2u) << r.trace;  // untrusted aborts at the first
+  for (const auto& c : calls) {
+    EXPECT_EQ(c["target"]["scope"], "supervisor");
+    EXPECT_EQ(c["target"]["comm"], "sigvisor");
+    EXPECT_EQ(c["action"], untrusted ? "abort" : "deny");
+    EXPECT_EQ(c["rule"], untrusted ? "escape-attempt" : "protect-supervisor");
+    EXPECT_EQ(c["errno"], "EPERM");
+  }
+  EXPECT_EQ(calls[0]["args"]["resource"], "RLIMIT_FSIZE");
+  if (!untrusted) {
+    EXPECT_EQ(r.out, "RLIMIT_FSIZE = EPERM\nRLIMIT_NOFILE = EPERM\n");
+    EXPECT_EQ(calls[1]["args"]["resource"], "RLIMIT_NOFILE");
+  }
+  // The log has its tail: the program's exit, after the refused calls.
+  EXPECT_EQ(of_kind(r, "exit").size(), 1u) << r.trace;
+  EXPECT_EQ(lines_with(r.trace, "prlimit64(").size(), calls.size()) << r.trace;
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, SupervisorEscape,
+                         ::testing::Values(Setup{"trace", true}, Setup{"trace", false},
+                                           Setup{"ci-isolation", true},
+                                           Setup{"ci-isolation", false}, Setup{"untrusted", true},
+                                           Setup{"untrusted", false}),
+                         setup_name);
 
 class OtherAbi : public SigvisorTest {};
 

@@ -256,9 +256,13 @@ const BadCase kBad[] = {
     {"target on a non-send syscall",
      with_rules(
          R"([{"name": "r", "match": {"syscall": "mask", "target": "all"}, "action": "deny"}])"),
-     "x.json: rules[0].match.target: never matches: target applies only to the send and "
-     "indirect families, "
-     "which the rule's other keys exclude"},
+     "x.json: rules[0].match.target: never matches: target applies only to the send, "
+     "indirect and limit families, which the rule's other keys exclude"},
+    {"sig on prlimit64",
+     with_rules(
+         R"([{"name": "r", "match": {"syscall": "limit", "sig": "KILL"}, "action": "deny"}])"),
+     "x.json: rules[0].match.sig: never matches: sig applies only to syscalls with a signal "
+     "argument, which the rule's other keys exclude"},
     {"blocks and handler",
      with_rules(
          R"([{"name": "r", "match": {"handler": "ignore", "blocks": "TERM"}, "action": "deny"}])"),
@@ -327,7 +331,9 @@ const GoodCase kGood[] = {
     {"single strings", with_rules(R"([{"name": "r", "match": {"syscall": "kill", "sig": "KILL",
        "target": "init", "comm": "sh", "exe": "/bin/*"}, "action": "deny"}])")},
     {"families", with_rules(R"([{"name": "r", "match": {"syscall": ["send", "mask", "action",
-       "wait", "fd", "stack", "rt_sigreturn"]}, "action": "log"}])")},
+       "wait", "fd", "stack", "indirect", "limit", "rt_sigreturn"]}, "action": "log"}])")},
+    {"target on the limit family", with_rules(R"([{"name": "r", "match": {"syscall":
+       ["prlimit64"], "target": ["outside", "init", "supervisor"]}, "action": "deny"}])")},
     {"every scope", with_rules(R"([{"name": "r", "match": {"target": ["self", "thread", "child",
        "sandbox", "outside", "supervisor", "init", "group", "all"]}, "action": "log"}])")},
     {"memory keys on stopping rules", with_rules(R"([

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "policy/policy.h"
-#include "tasks/scope.h"
 #include "syscall_table.h"
+#include "tasks/scope.h"
 
 #ifndef SIGVISOR_SOURCE_DIR
 #error "SIGVISOR_SOURCE_DIR must name the source tree"
@@ -135,7 +135,7 @@ TEST(PolicySchema, EnumsAgreeWithTheTables) {
   for (std::size_t i = 0; i < kSysCount; ++i)
     syscalls.insert(std::string(spec(static_cast<Sys>(i)).name));
   for (auto f : {Family::send, Family::mask, Family::action, Family::wait, Family::fd,
-                 Family::stack, Family::indirect}) {
+                 Family::stack, Family::indirect, Family::limit}) {
     syscalls.insert(std::string(family_name(f)));
   }
   EXPECT_EQ(defs.at("syscall").at("enum").get<std::set<std::string>>(), syscalls);

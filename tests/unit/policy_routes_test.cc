@@ -1,0 +1,107 @@
+// Every target-carrying route (issue 13) under each shipped policy, decided on hand-built
+// calls: which target scopes each policy lets through. ci-isolation keeps calls inside the
+// sandbox; untrusted inside the caller's own tree, aborting at anything else; trace lets
+// everything through (the built-in protection of sigvisor is not the policy's: see
+// call_decision.cc, and the integration tests).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "case_name.h"
+#include "policy/policy.h"
+#include "syscall_table.h"
+#include "tasks/scope.h"
+
+#ifndef SIGVISOR_SOURCE_DIR
+#error "SIGVISOR_SOURCE_DIR must name the source tree"
+#endif
+
+namespace sigvisor {
+namespace {
+
+struct Route {
+  const char* what;
+  Sys sys;
+  std::array<uint64_t, 6> regs;
+};
+
+const Route kRoutes[] = {
+    {"kill", Sys::kill, {4300, SIGTERM}},
+    {"prlimit64_set", Sys::prlimit64, {4300, RLIMIT_CPU, 0x7ffd0000, 0}},
+    {"prlimit64_read", Sys::prlimit64, {4300, RLIMIT_NOFILE, 0, 0x7ffd0000}},
+};
+
+void PrintTo(const Route& r, std::ostream* os) {
+  *os << r.what;
+}
+
+Policy shipped(const std::string& name) {
+  auto p = Policy::load_file(std::string(SIGVISOR_SOURCE_DIR) + "/policies/" + name + ".json");
+  EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+  return p.ok() ? std::move(*p) : Policy::trace_all();
+}
+
+Decision decide(const Policy& p, const Route& r, Scope scope) {
+  CallData call;
+  call.sys = r.sys;
+  call.regs = r.regs;
+  Target t;
+  t.pid = 4300;
+  t.scope = scope;
+  CallContext ctx;
+  ctx.call = &call;
+  ctx.comm = "test";
+  ctx.target = &t;
+  return p.decide(ctx);
+}
+
+constexpr Scope kInsideTree[] = {Scope::self, Scope::thread, Scope::child};
+constexpr Scope kBeyond[] = {Scope::outside, Scope::init, Scope::supervisor, Scope::all};
+
+class ShippedRoutes : public ::testing::TestWithParam<Route> {};
+
+TEST_P(ShippedRoutes, CiIsolationKeepsThemInsideTheSandbox) {
+  Policy p = shipped("ci-isolation");
+  for (Scope s : {Scope::self, Scope::thread, Scope::child, Scope::sandbox, Scope::group}) {
+    EXPECT_EQ(decide(p, GetParam(), s).action, Action::allow) << scope_name(s);
+  }
+  for (Scope s : kBeyond) {
+    Decision d = decide(p, GetParam(), s);
+    EXPECT_EQ(d.action, Action::deny) << scope_name(s);
+    EXPECT_EQ(d.err, EPERM) << scope_name(s);
+    EXPECT_FALSE(d.rule.empty()) << scope_name(s);
+  }
+}
+
+TEST_P(ShippedRoutes, UntrustedKeepsThemInTheCallersTree) {
+  Policy p = shipped("untrusted");
+  for (Scope s : kInsideTree) {
+    EXPECT_EQ(decide(p, GetParam(), s).action, Action::allow) << scope_name(s);
+  }
+  for (Scope s : kBeyond) {
+    Decision d = decide(p, GetParam(), s);
+    EXPECT_EQ(d.action, Action::abort) << scope_name(s);
+    EXPECT_EQ(d.err, EPERM) << scope_name(s);
+  }
+  for (Scope s : {Scope::sandbox, Scope::group}) {
+    EXPECT_EQ(decide(p, GetParam(), s).action, Action::abort) << scope_name(s);
+  }
+}
+
+TEST_P(ShippedRoutes, TraceLetsThemThrough) {
+  Policy p = shipped("trace");
+  for (std::size_t i = 0; i + 1 < kScopeCount; ++i) {  // every scope but kernel
+    auto s = static_cast<Scope>(i);
+    EXPECT_EQ(decide(p, GetParam(), s).action, Action::allow) << scope_name(s);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ShippedRoutes, ::testing::ValuesIn(kRoutes), test::CaseName());
+
+}  // namespace
+}  // namespace sigvisor
