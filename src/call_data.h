@@ -39,10 +39,11 @@ inline int signal_of(const CallData& c) {
   return -1;
 }
 
-// Whether the call's target is read from tracee memory (F_SETOWN_EX, FIOSETOWN): racy.
+// Whether the call's target is read from tracee memory (F_SETOWN_EX, FIOSETOWN, TIOCSPGRP):
+// racy. A command aimed at the caller itself (TIOCSTI's byte) reads memory for its text only.
 inline bool target_in_memory(const CallData& c) {
   const IndirectCommand* cmd = indirect_command(c.sys, c.regs);
-  return cmd != nullptr && is_in_pointer(cmd->arg);
+  return cmd != nullptr && is_in_pointer(cmd->arg) && cmd->aim != Aim::self;
 }
 
 }  // namespace sigvisor

@@ -31,7 +31,8 @@ enum class View : uint8_t {
   hex64,      // %#lx of the whole register (an indirect call's argument strace does not decode)
   sig_hex,    // TIOCSIG's signal: %#lx in text as strace 6.1 prints it, a signal in JSON
   owner_ex,   // struct f_owner_ex from `buf`
-  int_ptr,    // [int] from `buf` (FIOSETOWN, SIOCSPGRP)
+  int_ptr,    // [int] from `buf` (FIOSETOWN, SIOCSPGRP, TIOCSPGRP, TIOCSETD)
+  byte_str,   // one byte from `buf` as a quoted string (TIOCSTI)
   rlimit,     // struct rlimit64 from `buf`
 };
 

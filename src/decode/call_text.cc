@@ -75,6 +75,9 @@ void format_arg(const ArgPlan& a, std::string& out) {
     case View::rlimit:
       format_rlimit(a.buf->bytes.data(), out);
       break;
+    case View::byte_str:
+      format_quoted_bytes(a.buf->bytes.data(), 1, out);
+      break;
   }
 }
 

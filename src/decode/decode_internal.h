@@ -40,6 +40,11 @@ inline bool readable(const UserBuffer& b, std::size_t need) {
   return b.addr != 0 && b.read && b.ok && b.size >= need && need <= b.bytes.size();
 }
 
+// strace's quoted string: "x", "\n", "\3", "\377", with `"` and `\` escaped.
+void format_quoted_bytes(const uint8_t* p, std::size_t n, std::string& out);
+// The bytes as a JSON string, each read as Latin-1 (one code point per byte).
+nlohmann::json latin1_json(const uint8_t* p, std::size_t n);
+
 // --- signals ---
 
 // printsignal: "SIGTERM", "SIGRT_3", or the number as a signed int.

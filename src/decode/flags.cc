@@ -105,10 +105,14 @@ constexpr std::array<Named, 3> kFcntlCmds = {{
     {F_SETSIG, "F_SETSIG"},
     {F_SETOWN_EX, "F_SETOWN_EX"},
 }};
-constexpr std::array<Named, 3> kIoctls = {{
+constexpr std::array<Named, 7> kIoctls = {{
     {TIOCSIG, "TIOCSIG"},
     {FIOSETOWN, "FIOSETOWN"},
     {SIOCSPGRP, "SIOCSPGRP"},
+    {TIOCSTI, "TIOCSTI"},
+    {TIOCSPGRP, "TIOCSPGRP"},
+    {TIOCSCTTY, "TIOCSCTTY"},
+    {TIOCSETD, "TIOCSETD"},
 }};
 constexpr std::array<Named, 1> kPrctl = {{{PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"}}};
 constexpr std::array<Named, 16> kRlimits = {{

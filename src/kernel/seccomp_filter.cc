@@ -49,16 +49,20 @@ int arg_index(const SyscallSpec& s, Arg kind) {
 }
 
 // The indirect family: only the commands in indirect_commands(), compared on the low 32
-// bits (the kernel reads an int: a command with high bits set is the same command), so
-// every other fcntl/ioctl/prctl stays in the kernel at native speed.
+// bits (the kernel reads an int: a command with high bits set is the same command), and
+// for a command with `only_arg` only that argument, so every other fcntl/ioctl/prctl
+// stays in the kernel at native speed.
 int add_indirect_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
   int nr = seccomp_syscall_resolve_name(std::string(s.name).c_str());
   if (nr == __NR_SCMP_ERROR) return 0;
   const auto cmd_arg = static_cast<unsigned>(std::max(arg_index(s, Arg::command), 0));
+  const auto by_cmd = static_cast<unsigned>(std::max(arg_index(s, Arg::by_command), 0));
   for (const IndirectCommand& c : indirect_commands()) {
     if (c.sys != s.id) continue;
-    scmp_arg_cmp cmp{cmd_arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL, c.cmd};
-    int rc = seccomp_rule_add_array(ctx, action, nr, 1, &cmp);
+    const scmp_arg_cmp cmp[] = {
+        {cmd_arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL, c.cmd},
+        {by_cmd, SCMP_CMP_MASKED_EQ, 0xffffffffULL, c.only_arg.value_or(0)}};
+    int rc = seccomp_rule_add_array(ctx, action, nr, c.only_arg ? 2 : 1, cmp);
     if (rc < 0) return rc;
   }
   return 0;

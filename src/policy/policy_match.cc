@@ -12,6 +12,8 @@
 //   allow (target → send, indirect and limit families, sig → syscalls with a signal
 //   argument, code → those with a siginfo argument, blocks → rt_sigprocmask, handler →
 //   rt_sigaction).
+// - command: the command of an indirect call (fcntl cmd, ioctl request, prctl option) by
+//   the name strace prints: TIOCSTI, F_SETOWN, ... (only intercepted commands exist here).
 // - sig: the syscall's signal argument (Arg::sig in the table: kill's 2nd, tgkill's 3rd,
 //   rt_sigaction's 1st, ...) truncated to int as the kernel does; for deliveries, the signal.
 // - target: the scope of a send-, indirect- or limit-family call's target (a missing target
@@ -139,6 +141,10 @@ Decision decide_call(const CompiledPolicy& p, const CallContext& ctx) {
     const Scope target = ctx.target != nullptr ? ctx.target->scope : Scope::outside;
     for (const CompiledRule& r : p.syscall_rules) {
       if ((r.sys_mask & bit) == 0) continue;
+      if (r.command_mask != 0 &&
+          (r.command_mask & command_bit(indirect_command(c->sys, c->regs))) == 0) {
+        continue;
+      }
       if (r.has_sig && !sig_in(r, signal_of(*c))) continue;  // -1: no signal argument
       if (r.scope_mask != 0) {
         racy = racy || target_in_memory(*c);  // F_SETOWN_EX, FIOSETOWN: read from memory

@@ -5,6 +5,8 @@
 // call_decision.cc, and the integration tests).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 
 #include <cerrno>
@@ -34,6 +36,14 @@ const Route kRoutes[] = {
     {"kill", Sys::kill, {4300, SIGTERM}},
     {"prlimit64_set", Sys::prlimit64, {4300, RLIMIT_CPU, 0x7ffd0000, 0}},
     {"prlimit64_read", Sys::prlimit64, {4300, RLIMIT_NOFILE, 0, 0x7ffd0000}},
+};
+
+// The terminal commands that aim at no process: refused by `command` under the isolation
+// policies whatever their target (Aim::self), allowed under trace.
+const Route kTerminal[] = {
+    {"TIOCSTI", Sys::ioctl, {0, TIOCSTI, 0x7ffd0000}},
+    {"TIOCSCTTY", Sys::ioctl, {0, TIOCSCTTY, 1}},
+    {"TIOCSETD", Sys::ioctl, {0, TIOCSETD, 0x7ffd0000}},
 };
 
 void PrintTo(const Route& r, std::ostream* os) {
@@ -102,6 +112,67 @@ TEST_P(ShippedRoutes, TraceLetsThemThrough) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, ShippedRoutes, ::testing::ValuesIn(kRoutes), test::CaseName());
+
+class ShippedTerminal : public ::testing::TestWithParam<Route> {};
+
+TEST_P(ShippedTerminal, RefusedByCommandUnderTheIsolationPolicies) {
+  for (const char* name : {"ci-isolation", "untrusted"}) {
+    Policy p = shipped(name);
+    Decision d = decide(p, GetParam(), Scope::self);
+    EXPECT_EQ(d.action, Action::deny) << name;
+    EXPECT_EQ(d.err, EPERM) << name;
+    EXPECT_EQ(d.rule, "no-terminal-tricks") << name;
+    EXPECT_FALSE(d.racy) << name << ": the command is a register";
+  }
+  EXPECT_EQ(decide(shipped("trace"), GetParam(), Scope::self).action, Action::allow);
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ShippedTerminal, ::testing::ValuesIn(kTerminal), test::CaseName());
+
+// `command` matches the intercepted command only: the same syscall with another command,
+// or a command whose high register bits are set (the kernel reads an int), decide as such.
+TEST(CommandKey, MatchesTheCommandRegister) {
+  auto p = Policy::load_string(R"({"name": "t", "default": "allow", "rules": [
+      {"name": "sti", "match": {"command": "TIOCSTI"}, "action": "deny"},
+      {"name": "own", "match": {"command": ["F_SETOWN", "FIOSETOWN"], "target": "outside"},
+       "action": "deny"}]})",
+                               "t.json");
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  struct Case {
+    const char* what;
+    Route call;
+    Scope scope;
+    const char* rule;  // "" for the default
+    bool racy;
+  } cases[] = {
+      {"TIOCSTI", {"", Sys::ioctl, {0, TIOCSTI, 0x7ffd0000}}, Scope::self, "sti", false},
+      {"TIOCSTI high bits",
+       {"", Sys::ioctl, {0, 0x100000000 | TIOCSTI, 0x7ffd0000}},
+       Scope::self,
+       "sti",
+       false},
+      {"TIOCSIG is another command", {"", Sys::ioctl, {0, TIOCSIG, 2}}, Scope::self, "", false},
+      {"F_SETOWN outside", {"", Sys::fcntl, {3, F_SETOWN, 4300}}, Scope::outside, "own", false},
+      {"F_SETOWN inside", {"", Sys::fcntl, {3, F_SETOWN, 4300}}, Scope::child, "", false},
+      {"FIOSETOWN outside: its owner is read from memory",
+       {"", Sys::ioctl, {3, FIOSETOWN, 0x7ffd0000}},
+       Scope::outside,
+       "own",
+       true},
+      {"F_SETOWN_EX is not named",
+       {"", Sys::fcntl, {3, F_SETOWN_EX, 0x7ffd0000}},
+       Scope::outside,
+       "",
+       false},
+      {"kill has no command", {"", Sys::kill, {4300, SIGTERM}}, Scope::outside, "", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Decision d = decide(*p, c.call, c.scope);
+    EXPECT_EQ(d.rule, c.rule);
+    EXPECT_EQ(d.racy, c.racy);
+  }
+}
 
 }  // namespace
 }  // namespace sigvisor

@@ -113,6 +113,9 @@ TEST(PolicySchema, RefusesBadPolicies) {
       R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"sender": "self"}, "action": "deny"}]})",
       R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"handler": "SIG_IGN"}, "action": "deny"}]})",
       R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {}}]})",
+      R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"command": "TIOCFOO"}, "action": "deny"}]})",
+      R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"command": []}, "action": "deny"}]})",
+      R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"event": "delivery", "command": "TIOCSTI"}, "action": "deny"}]})",
   };
   char dir[] = "/tmp/sigvisor-schema-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
@@ -139,6 +142,10 @@ TEST(PolicySchema, EnumsAgreeWithTheTables) {
     syscalls.insert(std::string(family_name(f)));
   }
   EXPECT_EQ(defs.at("syscall").at("enum").get<std::set<std::string>>(), syscalls);
+
+  std::set<std::string> commands;
+  for (const IndirectCommand& c : indirect_commands()) commands.insert(std::string(c.name));
+  EXPECT_EQ(defs.at("command").at("enum").get<std::set<std::string>>(), commands);
 
   std::set<std::string> scopes;
   for (std::size_t i = 0; i < kScopeCount; ++i)
