@@ -13,6 +13,7 @@
 #include <ostream>
 #include <set>
 
+#include "escape_setup.h"
 #include "harness.h"
 
 namespace sigvisor::test {
@@ -51,68 +52,12 @@ std::string int80_missing() {
          std::to_string(n.exit_status) + "): the i386 route is closed by the kernel";
 }
 
-// This process as the SIGURG canary.
-class UrgCanary {
- public:
-  UrgCanary() {
-    sigemptyset(&urg_);
-    sigaddset(&urg_, SIGURG);
-    sigprocmask(SIG_BLOCK, &urg_, &old_);
-    drain();
-  }
-  ~UrgCanary() {
-    drain();
-    sigprocmask(SIG_SETMASK, &old_, nullptr);
-  }
-  // Whether SIGURG arrived since the last call; clears it.
-  bool received() {
-    sigset_t p;
-    sigpending(&p);
-    bool got = sigismember(&p, SIGURG) == 1;
-    drain();
-    return got;
-  }
-
- private:
-  void drain() {
-    timespec zero{};
-    while (sigtimedwait(&urg_, nullptr, &zero) == SIGURG) {
-    }
-  }
-  sigset_t urg_{}, old_{};
-};
-
 // /proc/PID/limits' line for one limit ("Max cpu time  unlimited  unlimited  seconds").
 std::string limit_line(pid_t pid, const std::string& name) {
   for (const auto& l : lines_with(read_file("/proc/" + std::to_string(pid) + "/limits"), name)) {
     return l;
   }
   return {};
-}
-
-// A shipped policy, and whether Landlock's kernel backstop is on: every case runs both
-// ways, because the policy itself must hold (--no-landlock), not only the backstop.
-struct Setup {
-  const char* policy;
-  bool landlock;
-};
-
-void PrintTo(const Setup& s, std::ostream* os) {
-  *os << s.policy << (s.landlock ? "" : " --no-landlock");
-}
-
-std::string setup_name(const ::testing::TestParamInfo<Setup>& info) {
-  std::string name;
-  bool upper = true;
-  for (const char* p = info.param.policy; *p != '\0'; ++p) {
-    if (*p == '-') {
-      upper = true;
-      continue;
-    }
-    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(*p))) : *p;
-    upper = false;
-  }
-  return name + (info.param.landlock ? "" : "NoLandlock");
 }
 
 class Escape : public SigvisorTest, public ::testing::WithParamInterface<Setup> {
@@ -279,38 +224,7 @@ TEST_P(Escape, ForkBombEndedByTimeout) {
   EXPECT_EQ(lines_with(r.err, "sigvisor: timeout after 3 s: killed ").size(), 1u) << r.err;
 }
 
-// The kernel backstop: SIGIO to an outside owner (F_SETOWN, no send-family call) is
-// refused by Landlock's signal scope, which ci-isolation and untrusted turn on. The same
-// run with --no-landlock shows the route is real.
-TEST_P(Escape, LandlockStopsSigioToAnOutsideOwner) {
-  if (!GetParam().landlock) GTEST_SKIP() << "the backstop itself: runs with Landlock";
-  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1U);
-  if (abi < 6) GTEST_SKIP() << "kernel Landlock ABI " << abi << " < 6: no LANDLOCK_SCOPE_SIGNAL";
-  UrgCanary urg;
-  std::vector<std::string> cmd = {example("sigio_owner"), std::to_string(getpid()),
-                                  std::to_string(SIGURG)};
-  Outcome r = attempt(cmd);
-  EXPECT_FALSE(urg.received()) << "SIGIO reached a process outside the sandbox";
-  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
-  // The control: the same run without Landlock. Where the supervisor lets F_SETOWN to an
-  // outside pid through (untrusted polices only the send family), the signal arrives,
-  // so above it was the kernel backstop alone that stopped it.
-  Outcome control = attempt(cmd, {"--no-landlock"});
-  const bool control_got = urg.received();
-  if (control.exit_status != 0) {
-    EXPECT_FALSE(control_got);
-    GTEST_SKIP() << "under " << GetParam().policy
-                 << " the supervisor itself refuses the F_SETOWN route (" << control.out
-                 << "): the backstop alone is shown under the other policy";
-  }
-  EXPECT_TRUE(control_got) << "without Landlock the SIGIO should arrive: " << control.out;
-}
-
-INSTANTIATE_TEST_SUITE_P(Policies, Escape,
-                         ::testing::Values(Setup{"ci-isolation", true},
-                                           Setup{"ci-isolation", false}, Setup{"untrusted", true},
-                                           Setup{"untrusted", false}),
-                         setup_name);
+INSTANTIATE_TEST_SUITE_P(Policies, Escape, kIsolationSetups, setup_name);
 
 // Attacks on sigvisor itself are refused under every shipped policy, trace included (the
 // built-in protection): prlimit on sigvisor with RLIMIT_FSIZE = 0 would kill it with
@@ -344,12 +258,7 @@ TEST_P(SupervisorEscape, PrlimitTheSupervisor) {
   EXPECT_EQ(lines_with(r.trace, "prlimit64(").size(), calls.size()) << r.trace;
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, SupervisorEscape,
-                         ::testing::Values(Setup{"trace", true}, Setup{"trace", false},
-                                           Setup{"ci-isolation", true},
-                                           Setup{"ci-isolation", false}, Setup{"untrusted", true},
-                                           Setup{"untrusted", false}),
-                         setup_name);
+INSTANTIATE_TEST_SUITE_P(Policies, SupervisorEscape, kEverySetup, setup_name);
 
 class OtherAbi : public SigvisorTest {};
 

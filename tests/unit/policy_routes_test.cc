@@ -5,6 +5,7 @@
 // call_decision.cc, and the integration tests).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/prctl.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -36,6 +37,13 @@ const Route kRoutes[] = {
     {"kill", Sys::kill, {4300, SIGTERM}},
     {"prlimit64_set", Sys::prlimit64, {4300, RLIMIT_CPU, 0x7ffd0000, 0}},
     {"prlimit64_read", Sys::prlimit64, {4300, RLIMIT_NOFILE, 0, 0x7ffd0000}},
+    {"F_SETOWN", Sys::fcntl, {3, F_SETOWN, 4300}},
+    {"F_SETOWN_EX", Sys::fcntl, {3, F_SETOWN_EX, 0x7ffd0000}},
+    {"F_SETSIG", Sys::fcntl, {3, F_SETSIG, SIGUSR1}},
+    {"TIOCSIG", Sys::ioctl, {3, TIOCSIG, SIGINT}},
+    {"FIOSETOWN", Sys::ioctl, {3, FIOSETOWN, 0x7ffd0000}},
+    {"SIOCSPGRP", Sys::ioctl, {3, SIOCSPGRP, 0x7ffd0000}},
+    {"PR_SET_PDEATHSIG", Sys::prctl, {PR_SET_PDEATHSIG, SIGTERM}},
 };
 
 // The terminal commands that aim at no process: refused by `command` under the isolation
@@ -128,6 +136,24 @@ TEST_P(ShippedTerminal, RefusedByCommandUnderTheIsolationPolicies) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, ShippedTerminal, ::testing::ValuesIn(kTerminal), test::CaseName());
+
+// TIOCSPGRP hands the terminal to a group: outside, init's or sigvisor's is refused, a group
+// of the sandbox allowed (job control; untrusted names it in rule terminal-to-the-sandbox).
+TEST(ShippedTiocspgrp, OnlyToTheSandbox) {
+  const Route tcsetpgrp{"TIOCSPGRP", Sys::ioctl, {0, TIOCSPGRP, 0x7ffd0000}};
+  for (const char* name : {"ci-isolation", "untrusted"}) {
+    Policy p = shipped(name);
+    const bool untrusted = std::string(name) == "untrusted";
+    for (Scope s : {Scope::self, Scope::group}) {
+      EXPECT_EQ(decide(p, tcsetpgrp, s).action, Action::allow) << name << " " << scope_name(s);
+    }
+    for (Scope s : kBeyond) {
+      Decision d = decide(p, tcsetpgrp, s);
+      EXPECT_EQ(d.action, untrusted ? Action::abort : Action::deny) << name << scope_name(s);
+      EXPECT_TRUE(d.racy) << "the group is read from memory";
+    }
+  }
+}
 
 // `command` matches the intercepted command only: the same syscall with another command,
 // or a command whose high register bits are set (the kernel reads an int), decide as such.
