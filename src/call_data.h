@@ -46,4 +46,13 @@ inline bool target_in_memory(const CallData& c) {
   return cmd != nullptr && is_in_pointer(cmd->arg) && cmd->aim != Aim::self;
 }
 
+// Whether the call's target is what one of the caller's fds leads to (pidfd_send_signal's
+// pidfd, F_SETSIG's fd owner, TIOCSIG's pty): racy, since another thread can dup2() another
+// fd over it between the supervisor's look and the kernel's.
+inline bool target_through_fd(const CallData& c) {
+  if (c.sys == Sys::pidfd_send_signal) return true;
+  const IndirectCommand* cmd = indirect_command(c.sys, c.regs);
+  return cmd != nullptr && (cmd->aim == Aim::fd_owner || cmd->aim == Aim::fd_foreground);
+}
+
 }  // namespace sigvisor

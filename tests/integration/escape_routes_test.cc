@@ -133,6 +133,7 @@ TEST_P(EscapeRoutes, TiocsigToAnOutsideForegroundGroup) {
   expect_refused(r, call, "TIOCSIG");
   EXPECT_EQ(call["target"]["pid"], -canary.pid());  // its group
   EXPECT_EQ(call["args"]["arg"], "SIGINT");
+  EXPECT_EQ(call["racy"], true);  // the pty is found through the fd
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, EscapeRoutes, kIsolationSetups, setup_name);
@@ -178,6 +179,44 @@ TEST_F(RouteControls, LandlockStopsSigioToAnOutsideOwner) {
   Outcome control = run_sigvisor({"-P", policy, "--no-landlock"}, cmd);
   EXPECT_EQ(control.exit_status, 0) << control.out << control.err;
   EXPECT_TRUE(urg.received()) << "without Landlock the SIGIO should arrive: " << control.out;
+}
+
+// Issue 13, point 8: a second thread dup2()s an outside /proc/PID fd over the pidfd the
+// main thread signals through. Whatever sigvisor saw, each decision says "racy": true;
+// the kernel backstop keeps the signal from the outside process. (Without Landlock the
+// race can win: the labels, not the decisions, are what hold there.)
+TEST_F(RouteControls, FdRacesAreLabelledAndLandlockHolds) {
+  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1U);
+  if (abi < 6) GTEST_SKIP() << "kernel Landlock ABI " << abi << " < 6: no LANDLOCK_SCOPE_SIGNAL";
+  UrgCanary urg;
+  Outcome r = run_sigvisor({"-P", "ci-isolation"}, {example("pidfd_race"), std::to_string(getpid()),
+                                                    std::to_string(SIGURG), "300"});
+  EXPECT_FALSE(urg.received()) << "the raced pidfd_send_signal reached the outside process";
+  EXPECT_EQ(r.exit_status, 0) << r.out << r.err;
+  expect_gapless(r);
+  auto sends = of_kind(r, "syscall", "pidfd_send_signal");
+  ASSERT_EQ(sends.size(), 300u) << r.trace;
+  for (const auto& e : sends) EXPECT_EQ(e["racy"], true) << e;
+  // pidfd_open names its process by a register: not racy.
+  auto opens = of_kind(r, "syscall", "pidfd_open");
+  ASSERT_EQ(opens.size(), 1u);
+  EXPECT_EQ(opens[0]["racy"], false);
+}
+
+// The same labels under the permissive policy: F_SETSIG (the fd's owner) and TIOCSIG (the
+// pty behind the fd) are racy, F_SETOWN (a register) and PR_SET_PDEATHSIG are not.
+TEST_F(RouteControls, FdTargetsAreRacyUnderEveryPolicy) {
+  Canary canary;
+  Outcome r = run_sigvisor({}, {example("indirect_signals"), std::to_string(canary.pid())});
+  ASSERT_EQ(r.exit_status, 0) << r.out << r.err;
+  EXPECT_EQ(the_call(r, "fcntl", "cmd", "F_SETSIG")["racy"], true);
+  EXPECT_EQ(the_call(r, "prctl", "option", "PR_SET_PDEATHSIG")["racy"], false);
+  for (const auto& e : of_kind(r, "syscall", "fcntl")) {
+    if (e["args"]["cmd"] == "F_SETOWN") EXPECT_EQ(e["racy"], false) << e;
+  }
+  if (r.out.find("tiocsig=delivered") != std::string::npos) {
+    EXPECT_EQ(the_call(r, "ioctl", "request", "TIOCSIG")["racy"], true);
+  }
 }
 
 }  // namespace

@@ -177,7 +177,11 @@ TEST(CommandKey, MatchesTheCommandRegister) {
        Scope::self,
        "sti",
        false},
-      {"TIOCSIG is another command", {"", Sys::ioctl, {0, TIOCSIG, 2}}, Scope::self, "", false},
+      {"TIOCSIG is another command (its pty is found through the fd: racy)",
+       {"", Sys::ioctl, {0, TIOCSIG, 2}},
+       Scope::self,
+       "",
+       true},
       {"F_SETOWN outside", {"", Sys::fcntl, {3, F_SETOWN, 4300}}, Scope::outside, "own", false},
       {"F_SETOWN inside", {"", Sys::fcntl, {3, F_SETOWN, 4300}}, Scope::child, "", false},
       {"FIOSETOWN outside: its owner is read from memory",
@@ -185,11 +189,11 @@ TEST(CommandKey, MatchesTheCommandRegister) {
        Scope::outside,
        "own",
        true},
-      {"F_SETOWN_EX is not named",
+      {"F_SETOWN_EX is not named (its owner is read from memory: racy)",
        {"", Sys::fcntl, {3, F_SETOWN_EX, 0x7ffd0000}},
        Scope::outside,
        "",
-       false},
+       true},
       {"kill has no command", {"", Sys::kill, {4300, SIGTERM}}, Scope::outside, "", false},
   };
   for (const Case& c : cases) {
@@ -198,6 +202,46 @@ TEST(CommandKey, MatchesTheCommandRegister) {
     EXPECT_EQ(d.rule, c.rule);
     EXPECT_EQ(d.racy, c.racy);
   }
+}
+
+// Issue 13, point 8: a target found through an fd (or through memory) can be swapped by
+// another thread between the supervisor's look and the kernel's, so every decision about
+// such a call is racy, under any policy, whichever rule decided; register targets are not.
+TEST(RacyTargets, ThroughAnFdOrMemoryWhateverThePolicy) {
+  struct Case {
+    const char* what;
+    Route call;
+    bool racy;
+  } cases[] = {
+      {"pidfd_send_signal: the pidfd", {"", Sys::pidfd_send_signal, {3, SIGTERM, 0, 0}}, true},
+      {"F_SETSIG: the fd's owner", {"", Sys::fcntl, {3, F_SETSIG, SIGUSR1}}, true},
+      {"TIOCSIG: the pty behind the fd", {"", Sys::ioctl, {3, TIOCSIG, SIGINT}}, true},
+      {"TIOCSPGRP: the group in memory", {"", Sys::ioctl, {0, TIOCSPGRP, 0x7ffd0000}}, true},
+      {"FIOSETOWN: the owner in memory", {"", Sys::ioctl, {3, FIOSETOWN, 0x7ffd0000}}, true},
+      {"F_SETOWN_EX: the owner in memory", {"", Sys::fcntl, {3, F_SETOWN_EX, 0x7ffd0000}}, true},
+      {"kill: registers", {"", Sys::kill, {4300, SIGTERM}}, false},
+      {"pidfd_open: a register pid", {"", Sys::pidfd_open, {4300, 0}}, false},
+      {"F_SETOWN: a register owner", {"", Sys::fcntl, {3, F_SETOWN, 4300}}, false},
+      {"prlimit64: a register pid", {"", Sys::prlimit64, {4300, RLIMIT_CPU, 0x7ffd0000, 0}}, false},
+      {"TIOCSTI: memory, but no target in it", {"", Sys::ioctl, {0, TIOCSTI, 0x7ffd0000}}, false},
+      {"PR_SET_PDEATHSIG: the caller", {"", Sys::prctl, {PR_SET_PDEATHSIG, SIGTERM}}, false},
+  };
+  for (const char* name : {"trace", "ci-isolation", "untrusted"}) {
+    Policy p = shipped(name);
+    for (const Case& c : cases) {
+      for (Scope s : {Scope::child, Scope::outside}) {
+        EXPECT_EQ(decide(p, c.call, s).racy, c.racy)
+            << name << ": " << c.what << " " << scope_name(s);
+      }
+    }
+  }
+  // Without a target there is nothing to be racy about.
+  CallData call;
+  call.sys = Sys::pidfd_send_signal;
+  call.regs = {3, SIGTERM};
+  CallContext ctx;
+  ctx.call = &call;
+  EXPECT_FALSE(shipped("trace").decide(ctx).racy);
 }
 
 }  // namespace
