@@ -90,11 +90,23 @@ int add_syscall_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
 }
 
 // Families whose arguments mean the same on a foreign ABI (i386): send passes registers
-// only, limit a struct rlimit64 (two u64 on every ABI). The others pass pointers to
-// ABI-specific layouts (and i386 has fcntl64 beside fcntl: the indirect family is
-// x86_64-only for now).
+// only, limit a struct rlimit64 (two u64 on every ABI), and the intercepted indirect
+// commands registers or ints (struct f_owner_ex is two ints). The others pass pointers to
+// ABI-specific layouts (sigset sizes, sigaction, stack_t, siginfo).
 bool abi_neutral(Family f) {
-  return f == Family::send || f == Family::limit;
+  return f == Family::send || f == Family::limit || f == Family::indirect;
+}
+
+// i386 has fcntl64 beside fcntl, with the same commands: routed like fcntl (ArchMap maps
+// it to Sys::fcntl). On x86_64 the name does not resolve and nothing is added.
+int add_i386_aliases(void* ctx, const FilterSpec& want) {
+  const auto i = static_cast<std::size_t>(Sys::fcntl);
+  if (!want.trace.test(i) && !want.notify.test(i)) return 0;
+  const uint32_t action = want.trace.test(i) ? SCMP_ACT_TRACE(0) : SCMP_ACT_NOTIFY;
+  if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "fcntl64") == __NR_SCMP_ERROR) return 0;
+  SyscallSpec alias = spec(Sys::fcntl);
+  alias.name = "fcntl64";
+  return add_indirect_rule(ctx, action, alias);
 }
 
 // One architecture's rules; `compat`: a foreign ABI, abi_neutral() families only.
@@ -142,8 +154,7 @@ Status kill_unrouted_i386(void* ctx) {
   };
   for (std::size_t i = 0; i < kSysCount; ++i) {
     const SyscallSpec& s = spec(static_cast<Sys>(i));
-    // send and limit are routed; indirect (fcntl, ioctl, prctl) and other are not signal
-    // syscalls.
+    // send, limit and indirect are routed; other is not a signal syscall.
     const bool signal_call = s.family == Family::mask || s.family == Family::action ||
                              s.family == Family::wait || s.family == Family::fd ||
                              s.family == Family::stack;
@@ -173,7 +184,8 @@ Result<BpfProgram> build_filter(const FilterSpec& want) {
   if (!ctx) return ctx.error();
   if (auto st = add_rules(ctx->get(), want, false); !st) return st.error();
 #if defined(__x86_64__)
-  // i386 `int 0x80` works from x86_64 processes: route that ABI's send and limit families.
+  // i386 `int 0x80` works from x86_64 processes: route that ABI's send, limit and indirect
+  // families.
   auto ctx32 = new_context();
   if (!ctx32) return ctx32.error();
   int rc = seccomp_arch_add(ctx32->get(), SCMP_ARCH_X86);
@@ -181,6 +193,8 @@ Result<BpfProgram> build_filter(const FilterSpec& want) {
   rc = seccomp_arch_remove(ctx32->get(), SCMP_ARCH_NATIVE);
   if (rc < 0) return lib_error("remove native architecture", rc);
   if (auto st = add_rules(ctx32->get(), want, true); !st) return st.error();
+  rc = add_i386_aliases(ctx32->get(), want);
+  if (rc < 0) return lib_error("fcntl64", rc);
   if (auto st = kill_unrouted_i386(ctx32->get()); !st) return st.error();
   rc = seccomp_merge(ctx->get(), ctx32->release());  // merge takes ownership on success
   if (rc < 0) return lib_error("merge i386 rules", rc);

@@ -87,6 +87,15 @@ class PtyCanary {
   pid_t pid_ = -1;
 };
 
+// Empty when `int $0x80` works here; otherwise why not (the i386 route is then closed by
+// the kernel itself: IA32 emulation off, or no gate for vector 0x80).
+std::string int80_missing() {
+  Outcome n = run_native({example("int80_kill"), std::to_string(getpid()), "0"});
+  if (n.exit_status == 0) return {};
+  return "int $0x80 does not work on this kernel (native probe exited " +
+         std::to_string(n.exit_status) + ")";
+}
+
 class EscapeRoutes : public SigvisorTest, public ::testing::WithParamInterface<Setup> {
  protected:
   bool untrusted() const { return std::string(GetParam().policy) == "untrusted"; }
@@ -136,6 +145,21 @@ TEST_P(EscapeRoutes, TiocsigToAnOutsideForegroundGroup) {
   EXPECT_EQ(call["racy"], true);  // the pty is found through the fd
 }
 
+// Issue 13, point 6: the same route through i386 `int $0x80` is routed and refused too.
+TEST_P(EscapeRoutes, Int80SetownToTheCanary) {
+  if (auto why = int80_missing(); !why.empty()) GTEST_SKIP() << why;
+  Canary canary;
+  Outcome r = attempt({example("int80_setown"), std::to_string(canary.pid())});
+  EXPECT_TRUE(alive(canary.pid())) << "SIGIO reached the canary";
+  json call = the_call(r, "fcntl", "cmd", "F_SETOWN");
+  EXPECT_EQ(call["arch"], "i386");
+  EXPECT_EQ(call["target"]["pid"], canary.pid());
+  EXPECT_EQ(r.exit_status, untrusted() ? 125 : 1) << r.out << r.err;
+  EXPECT_EQ(call["target"]["scope"], "outside");
+  EXPECT_EQ(call["action"], untrusted() ? "abort" : "deny");
+  EXPECT_EQ(call["errno"], "EPERM");
+}
+
 INSTANTIATE_TEST_SUITE_P(Policies, EscapeRoutes, kIsolationSetups, setup_name);
 
 class RouteControls : public SigvisorTest {};
@@ -150,6 +174,13 @@ TEST_F(RouteControls, UnderTraceEachRouteKillsItsCanary) {
     EXPECT_EQ(r.exit_status, 0) << r.out << r.err;
     EXPECT_TRUE(eventually([&] { return !alive(canary.pid()); }, 10)) << "the canary lived";
     EXPECT_EQ(the_call(r, route.syscall, route.key, route.route)["action"], "allow");
+  }
+  if (int80_missing().empty()) {
+    Canary canary;
+    Outcome r = run_sigvisor({}, {example("int80_setown"), std::to_string(canary.pid())});
+    EXPECT_EQ(r.exit_status, 0) << r.out << r.err;
+    EXPECT_TRUE(eventually([&] { return !alive(canary.pid()); }, 10)) << "the canary lived";
+    EXPECT_EQ(the_call(r, "fcntl", "cmd", "F_SETOWN")["arch"], "i386");
   }
   PtyCanary pty;
   if (pty.master() < 0) return;

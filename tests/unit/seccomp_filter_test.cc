@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/prctl.h>
 #include <linux/seccomp.h>
+#include <linux/sockios.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -22,6 +24,7 @@
 
 #include "case_name.h"
 #include "kernel/seccomp_filter.h"
+#include "kernel/syscall_arch.h"
 
 namespace sigvisor {
 namespace {
@@ -130,6 +133,9 @@ constexpr int kI386RtSigaction = 174;
 constexpr int kI386RtSigprocmask = 175;
 constexpr int kI386Tgkill = 270;
 constexpr int kI386Fcntl = 55;
+constexpr int kI386Fcntl64 = 221;
+constexpr int kI386Ioctl = 54;
+constexpr int kI386Prctl = 172;
 constexpr int kI386Prlimit64 = 340;
 constexpr int kX32Bit = 0x40000000;
 
@@ -313,7 +319,43 @@ const FilterCase kCases[] = {
     {"i386_rt_sigprocmask_killed", AUDIT_ARCH_I386, kI386RtSigprocmask, {0, 0, 0, 8}, false, kKill},
     {"i386_legacy_sigaction_killed", AUDIT_ARCH_I386, kI386Sigaction, {10, 0, 0}, false, kKill},
     {"i386_getppid_allowed", AUDIT_ARCH_I386, kI386Getppid, {}, false, kAllow},
-    {"i386_fcntl_allowed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETOWN, 1}, false, kAllow},
+    // The indirect routes through int 0x80, as on x86_64 (issue 13, point 6).
+    {"i386_fcntl_setown_routed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETOWN, 1}, false, kNotify},
+    {"i386_fcntl64_setown_routed", AUDIT_ARCH_I386, kI386Fcntl64, {3, F_SETOWN, 1}, false, kNotify},
+    {"i386_fcntl64_setown_ex_routed",
+     AUDIT_ARCH_I386,
+     kI386Fcntl64,
+     {3, F_SETOWN_EX, 0xffd0},
+     false,
+     kNotify},
+    {"i386_fcntl_setsig_routed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETSIG, 10}, false, kNotify},
+    {"i386_fcntl_getfl_allowed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_GETFL}, false, kAllow},
+    {"i386_fcntl64_getfl_allowed", AUDIT_ARCH_I386, kI386Fcntl64, {3, F_GETFL}, false, kAllow},
+    {"i386_ioctl_tiocsig_routed", AUDIT_ARCH_I386, kI386Ioctl, {3, TIOCSIG, 2}, false, kNotify},
+    {"i386_ioctl_fiosetown_routed",
+     AUDIT_ARCH_I386,
+     kI386Ioctl,
+     {3, FIOSETOWN, 0xffd0},
+     false,
+     kNotify},
+    {"i386_ioctl_fionread_allowed",
+     AUDIT_ARCH_I386,
+     kI386Ioctl,
+     {3, FIONREAD, 0xffd0},
+     false,
+     kAllow},
+    {"i386_prctl_pdeathsig_routed",
+     AUDIT_ARCH_I386,
+     kI386Prctl,
+     {PR_SET_PDEATHSIG, 15},
+     false,
+     kNotify},
+    {"i386_prctl_get_name_allowed",
+     AUDIT_ARCH_I386,
+     kI386Prctl,
+     {PR_GET_NAME, 0xffd0},
+     false,
+     kAllow},
     {"aarch64_anything_killed", AUDIT_ARCH_AARCH64, 129, {1, 9}, false, kKill},
 };
 
@@ -347,6 +389,20 @@ TEST_P(SeccompFilterTest, ProgramReturnsTheAction) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, SeccompFilterTest, testing::ValuesIn(kCases), test::CaseName());
+
+// The notify loop maps what the filter routes: i386 fcntl64 is fcntl, and prlimit64 and
+// the indirect syscalls have their i386 numbers.
+TEST(ArchMapI386, MapsTheRoutedSyscalls) {
+  const ArchMap m;
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Fcntl), Sys::fcntl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Fcntl64), Sys::fcntl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Ioctl), Sys::ioctl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Prctl), Sys::prctl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Prlimit64), Sys::prlimit64);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Kill), Sys::kill);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_X86_64, SYS_prlimit64), Sys::prlimit64);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Getppid), std::nullopt);
+}
 
 #endif  // __x86_64__
 
