@@ -39,10 +39,20 @@ inline int signal_of(const CallData& c) {
   return -1;
 }
 
-// Whether the call's target is read from tracee memory (F_SETOWN_EX, FIOSETOWN): racy.
+// Whether the call's target is read from tracee memory (F_SETOWN_EX, FIOSETOWN, TIOCSPGRP):
+// racy. A command aimed at the caller itself (TIOCSTI's byte) reads memory for its text only.
 inline bool target_in_memory(const CallData& c) {
   const IndirectCommand* cmd = indirect_command(c.sys, c.regs);
-  return cmd != nullptr && is_in_pointer(cmd->arg);
+  return cmd != nullptr && is_in_pointer(cmd->arg) && cmd->aim != Aim::self;
+}
+
+// Whether the call's target is what one of the caller's fds leads to (pidfd_send_signal's
+// pidfd, F_SETSIG's fd owner, TIOCSIG's pty): racy, since another thread can dup2() another
+// fd over it between the supervisor's look and the kernel's.
+inline bool target_through_fd(const CallData& c) {
+  if (c.sys == Sys::pidfd_send_signal) return true;
+  const IndirectCommand* cmd = indirect_command(c.sys, c.regs);
+  return cmd != nullptr && (cmd->aim == Aim::fd_owner || cmd->aim == Aim::fd_foreground);
 }
 
 }  // namespace sigvisor

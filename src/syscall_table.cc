@@ -145,21 +145,39 @@ const std::array<SyscallSpec, kSysCount> kTable = {{
      {"option", "arg2"},
      2,
      SYS_prctl},
+    {Sys::prlimit64,
+     "prlimit64",
+     Family::limit,
+     {A::pid_or_self, A::resource, A::rlimit_in, A::rlimit_out, N, N},
+     {"pid", "resource", "new_limit", "old_limit"},
+     4,
+     SYS_prlimit64},
 }};
 
-constexpr std::array<std::string_view, 8> kFamilyNames = {"send", "mask",  "action",   "wait",
-                                                          "fd",   "stack", "indirect", "other"};
+constexpr std::array<std::string_view, 9> kFamilyNames = {
+    "send", "mask", "action", "wait", "fd", "stack", "indirect", "limit", "other"};
 
 // FIOSETOWN and SIOCSPGRP set a socket's owner like F_SETOWN, through an int pointer.
-constexpr std::array<IndirectCommand, 7> kIndirect = {{
+// The terminal routes (DESIGN.md section 9): TIOCSTI injects input that whoever reads the
+// terminal next (the user's shell, once sigvisor is gone) will run; TIOCSPGRP hands the
+// terminal, and the ^C typed on it, to another group; TIOCSCTTY (with force, as root)
+// steals it from its session (only the forcing form, argument 1: without it the kernel
+// hands out a terminal no session owns, which a test harness making its own pty needs);
+// TIOCSETD swaps its line discipline under everyone using it.
+constexpr std::array<IndirectCommand, 11> kIndirect = {{
     {Sys::fcntl, F_SETOWN, "F_SETOWN", Arg::pid, Aim::owner_arg},
     {Sys::fcntl, F_SETOWN_EX, "F_SETOWN_EX", Arg::owner_ex_in, Aim::owner_ex},
     {Sys::fcntl, F_SETSIG, "F_SETSIG", Arg::sig, Aim::fd_owner},
     {Sys::ioctl, TIOCSIG, "TIOCSIG", Arg::sig, Aim::fd_foreground},
     {Sys::ioctl, FIOSETOWN, "FIOSETOWN", Arg::pid_ptr_in, Aim::owner_arg},
     {Sys::ioctl, SIOCSPGRP, "SIOCSPGRP", Arg::pid_ptr_in, Aim::owner_arg},
+    {Sys::ioctl, TIOCSTI, "TIOCSTI", Arg::char_in, Aim::self},
+    {Sys::ioctl, TIOCSPGRP, "TIOCSPGRP", Arg::pid_ptr_in, Aim::fd_foreground},
+    {Sys::ioctl, TIOCSCTTY, "TIOCSCTTY", Arg::int_value, Aim::self, 1},
+    {Sys::ioctl, TIOCSETD, "TIOCSETD", Arg::int_ptr_in, Aim::self},
     {Sys::prctl, PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG", Arg::sig, Aim::self},
 }};
+static_assert(kIndirect.size() <= 32, "a policy rule's command set is a uint32_t bitmask");
 
 // The size argument of a sigset pointer: the syscall's `size` argument.
 uint64_t size_arg(const std::array<uint64_t, 6>& regs, const SyscallSpec& s) {
@@ -208,12 +226,13 @@ std::span<const IndirectCommand> indirect_commands() {
 const IndirectCommand* indirect_command(Sys s, const std::array<uint64_t, 6>& regs) {
   const SyscallSpec& sp = spec(s);
   if (sp.family != Family::indirect) return nullptr;
+  uint32_t cmd = 0, arg = 0;  // the kernel reads both as ints
   for (int i = 0; i < sp.nargs; ++i) {
-    if (sp.args[i] != Arg::command) continue;
-    const auto cmd = static_cast<uint32_t>(regs[i]);  // the kernel reads an int
-    for (const IndirectCommand& c : kIndirect) {
-      if (c.sys == s && c.cmd == cmd) return &c;
-    }
+    if (sp.args[i] == Arg::command) cmd = static_cast<uint32_t>(regs[i]);
+    if (sp.args[i] == Arg::by_command) arg = static_cast<uint32_t>(regs[i]);
+  }
+  for (const IndirectCommand& c : kIndirect) {
+    if (c.sys == s && c.cmd == cmd && (!c.only_arg || *c.only_arg == arg)) return &c;
   }
   return nullptr;
 }
@@ -243,7 +262,13 @@ uint32_t pointee_size(Arg a, const std::array<uint64_t, 6>& regs, const SyscallS
     case Arg::owner_ex_in:
       return 8;  // int type; pid_t pid
     case Arg::pid_ptr_in:
+    case Arg::int_ptr_in:
       return 4;
+    case Arg::char_in:
+      return 1;
+    case Arg::rlimit_in:
+    case Arg::rlimit_out:
+      return 16;  // rlim_cur, rlim_max
     default:
       return 0;
   }

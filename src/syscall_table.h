@@ -34,6 +34,9 @@ enum class Sys : uint8_t {
   fcntl,
   ioctl,
   prctl,
+  // Resource limits of another process: RLIMIT_CPU makes the kernel kill it, RLIMIT_FSIZE or
+  // RLIMIT_NOFILE on the supervisor kill it or defeat --timeout (DESIGN.md section 9).
+  prlimit64,
   count_
 };
 inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
@@ -41,11 +44,12 @@ inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
 // Families as named in DESIGN.md section 3 and usable in `-e trace=` and policies.
 // `indirect`: calls that aim a signal at a process without sending it now (F_SETOWN,
 // F_SETSIG, PR_SET_PDEATHSIG) or send it through a device (TIOCSIG).
-enum class Family : uint8_t { send, mask, action, wait, fd, stack, indirect, other };
+// `limit`: calls that change (or read) another process's resource limits (prlimit64).
+enum class Family : uint8_t { send, mask, action, wait, fd, stack, indirect, limit, other };
 
 // Families whose calls have a target (Target, policy `target` rules).
 inline constexpr bool has_target(Family f) {
-  return f == Family::send || f == Family::indirect;
+  return f == Family::send || f == Family::indirect || f == Family::limit;
 }
 
 // What an argument holds; decides how it is read from the tracee and printed.
@@ -71,17 +75,28 @@ enum class Arg : uint8_t {
   command,      // fcntl cmd / ioctl request / prctl option (low 32 bits, as the kernel reads it)
   by_command,   // its kind depends on the command: see indirect_command(), arg_kind()
   owner_ex_in,  // const struct f_owner_ex* (F_SETOWN_EX)
-  pid_ptr_in,   // const int* holding an F_SETOWN-style owner (FIOSETOWN, SIOCSPGRP)
+  pid_ptr_in,   // const int* holding an F_SETOWN-style owner (FIOSETOWN, SIOCSPGRP) or a
+                // process group (TIOCSPGRP)
+  int_ptr_in,   // const int* holding a plain number (TIOCSETD's line discipline)
+  char_in,      // const char*: one byte (TIOCSTI's injected input)
+  int_value,    // an int register printed as a number (TIOCSCTTY's force flag)
+  // A process whose limits prlimit64 reads or sets: 0 is the caller itself and a negative
+  // pid fails with ESRCH, so the filter routes the call only for a positive pid (a process
+  // limiting itself stays at native speed).
+  pid_or_self,
+  resource,    // RLIMIT_*
+  rlimit_in,   // const struct rlimit64* (two u64 on every ABI)
+  rlimit_out,  // struct rlimit64* filled by the kernel
 };
 
 inline constexpr bool is_in_pointer(Arg a) {
   return a == Arg::siginfo_in || a == Arg::sigset_in || a == Arg::sigaction_in ||
          a == Arg::stack_in || a == Arg::timespec_in || a == Arg::owner_ex_in ||
-         a == Arg::pid_ptr_in;
+         a == Arg::pid_ptr_in || a == Arg::int_ptr_in || a == Arg::char_in || a == Arg::rlimit_in;
 }
 inline constexpr bool is_out_pointer(Arg a) {
   return a == Arg::siginfo_out || a == Arg::sigset_out || a == Arg::sigaction_out ||
-         a == Arg::stack_out;
+         a == Arg::stack_out || a == Arg::rlimit_out;
 }
 
 struct SyscallSpec {
@@ -102,25 +117,36 @@ std::optional<Family> family_by_name(std::string_view name);
 
 // Who an indirect command aims at (resolved by ProcessTable::resolve).
 enum class Aim : uint8_t {
-  owner_arg,      // the argument is an owner, F_SETOWN-encoded: >0 pid, <0 -pgrp, 0 none
-  owner_ex,       // the argument points to struct f_owner_ex {type, pid}
-  fd_owner,       // the fd's current owner (F_SETSIG chooses the signal it will get)
-  fd_foreground,  // the foreground process group of the pty behind the fd (TIOCSIG)
-  self,           // the caller itself (PR_SET_PDEATHSIG: sent when its parent dies)
+  owner_arg,  // the argument is an owner, F_SETOWN-encoded: >0 pid, <0 -pgrp, 0 none
+  owner_ex,   // the argument points to struct f_owner_ex {type, pid}
+  fd_owner,   // the fd's current owner (F_SETSIG chooses the signal it will get)
+  // The foreground process group of the terminal behind the fd: the one it has (TIOCSIG
+  // signals it), or the one the call gives it (TIOCSPGRP: the group at *arg, like kill's
+  // -pgid; fd_target() reads it).
+  fd_foreground,
+  // The caller itself: PR_SET_PDEATHSIG (sent when its parent dies), and the terminal
+  // commands that aim at no process (TIOCSTI, TIOCSCTTY, TIOCSETD), which policies match
+  // by `command` instead.
+  self,
 };
 
 // One intercepted command of an indirect syscall. The seccomp filter routes exactly these
-// (comparing the low 32 bits of the command register); decoding and targets use `arg`.
+// (comparing the low 32 bits of the command register, and of the argument when `only_arg`
+// is set); decoding and targets use `arg`.
 struct IndirectCommand {
   Sys sys;
   uint32_t cmd;
   std::string_view name;  // as strace prints it
   Arg arg;                // what the Arg::by_command argument holds for this command
   Aim aim;
+  // Only this form of the command is intercepted: the argument, read as an int by the
+  // kernel, equals it (TIOCSCTTY steals a terminal from another session only with 1).
+  std::optional<uint32_t> only_arg = std::nullopt;
 };
 std::span<const IndirectCommand> indirect_commands();
-// The entry selected by a call's Arg::command register, or nullptr (not an indirect
-// syscall, or a command sigvisor does not intercept).
+// The entry selected by a call's Arg::command register (and its argument, for an entry
+// with `only_arg`), or nullptr (not an indirect syscall, or a command or form sigvisor
+// does not intercept).
 const IndirectCommand* indirect_command(Sys s, const std::array<uint64_t, 6>& regs);
 // The kind of argument `i`, with Arg::by_command resolved through the command table
 // (unknown commands leave it Arg::by_command: a raw value).

@@ -31,7 +31,7 @@ Result<std::bitset<kSysCount>> parse_trace_set(std::string_view set) {
     } else {
       return make_error("unknown syscall or family \"" + std::string(item) +
                         "\" (known: signal syscalls by name, families send, mask, action, "
-                        "wait, fd, stack, indirect, or all)");
+                        "wait, fd, stack, indirect, limit, or all)");
     }
   }
   if (negate) out.flip();

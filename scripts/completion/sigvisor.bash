@@ -70,7 +70,7 @@ _sigvisor() {
             return 0
             ;;
         -e)
-            COMPREPLY=($(compgen -W "trace=all trace=none trace=send trace=mask trace=action trace=wait trace=fd trace=stack" -- "$cur"))
+            COMPREPLY=($(compgen -W "trace=all trace=none trace=send trace=mask trace=action trace=wait trace=fd trace=stack trace=indirect trace=limit" -- "$cur"))
             return 0
             ;;
         -o | --output | --json | --graph)

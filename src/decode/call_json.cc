@@ -18,6 +18,12 @@
 //    F_SETOWN_EX's {"type": "F_OWNER_PID", "pid": 42}, FIOSETOWN's int an integer, the
 //    signal of F_SETSIG / TIOCSIG / PR_SET_PDEATHSIG a signal (text shows TIOCSIG's as hex,
 //    as strace does); an argument of a command sigvisor does not intercept "0x...".
+//  - TIOCSTI's byte: a one-character string, the byte read as Latin-1 (U+0000..U+00FF, so
+//    every byte has one and JSON escapes the control characters); TIOCSPGRP's group and
+//    TIOCSETD's line discipline integers, as strace's "[4242]"; TIOCSCTTY's flag an integer.
+//  - prlimit64: the resource as its name ("RLIMIT_CPU"), the limits as {"rlim_cur": 1,
+//    "rlim_max": "RLIM64_INFINITY"} (plain numbers: the text's "8192*1024" is strace's
+//    shorthand, not a different value).
 #include "decode/call_plan.h"
 #include "decode/decode.h"
 
@@ -64,6 +70,10 @@ nlohmann::json arg_json(const ArgPlan& a) {
       return owner_ex_json(a.buf->bytes.data());
     case View::int_ptr:
       return load<int32_t>(a.buf->bytes.data());
+    case View::rlimit:
+      return rlimit_json(a.buf->bytes.data());
+    case View::byte_str:
+      return latin1_json(a.buf->bytes.data(), 1);
   }
   return nullptr;
 }

@@ -28,7 +28,13 @@ std::size_t struct_size(Arg a) {
     case Arg::owner_ex_in:
       return kOwnerExBytes;
     case Arg::pid_ptr_in:
+    case Arg::int_ptr_in:
       return sizeof(int32_t);
+    case Arg::char_in:
+      return 1;
+    case Arg::rlimit_in:
+    case Arg::rlimit_out:
+      return kRlimitBytes;
     default:
       return 0;
   }
@@ -51,7 +57,13 @@ View struct_view(Arg a) {
     case Arg::owner_ex_in:
       return View::owner_ex;
     case Arg::pid_ptr_in:
+    case Arg::int_ptr_in:
       return View::int_ptr;
+    case Arg::char_in:
+      return View::byte_str;
+    case Arg::rlimit_in:
+    case Arg::rlimit_out:
+      return View::rlimit;
     default:
       return View::timespec;
   }
@@ -101,7 +113,13 @@ ArgPlan scalar_plan(const CallData& c, const SyscallSpec& s, int i) {
     case Arg::pid:
     case Arg::tid:
     case Arg::fd:
+    case Arg::pid_or_self:
+    case Arg::int_value:
       p.view = View::int32;
+      break;
+    case Arg::resource:
+      p.view = View::command;
+      p.table = &kRlimitResources;
       break;
     case Arg::sig:
       p.view = View::signal;

@@ -26,11 +26,14 @@ enum class View : uint8_t {
   stack,
   timespec,
   sigreturn,  // rt_sigreturn's {mask=...} read from the signal frame into mem[0]
-  command,    // printxval of the low 32 bits with `table` (fcntl cmd, ioctl request, prctl option)
+  command,    // printxval of the low 32 bits with `table` (fcntl cmd, ioctl request, prctl
+              // option, prlimit64's resource)
   hex64,      // %#lx of the whole register (an indirect call's argument strace does not decode)
   sig_hex,    // TIOCSIG's signal: %#lx in text as strace 6.1 prints it, a signal in JSON
   owner_ex,   // struct f_owner_ex from `buf`
-  int_ptr,    // [int] from `buf` (FIOSETOWN, SIOCSPGRP)
+  int_ptr,    // [int] from `buf` (FIOSETOWN, SIOCSPGRP, TIOCSPGRP, TIOCSETD)
+  byte_str,   // one byte from `buf` as a quoted string (TIOCSTI)
+  rlimit,     // struct rlimit64 from `buf`
 };
 
 struct ArgPlan {

@@ -72,6 +72,12 @@ void format_arg(const ArgPlan& a, std::string& out) {
       out += std::to_string(load<int32_t>(a.buf->bytes.data()));
       out += ']';
       break;
+    case View::rlimit:
+      format_rlimit(a.buf->bytes.data(), out);
+      break;
+    case View::byte_str:
+      format_quoted_bytes(a.buf->bytes.data(), 1, out);
+      break;
   }
 }
 

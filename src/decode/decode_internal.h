@@ -40,6 +40,11 @@ inline bool readable(const UserBuffer& b, std::size_t need) {
   return b.addr != 0 && b.read && b.ok && b.size >= need && need <= b.bytes.size();
 }
 
+// strace's quoted string: "x", "\n", "\3", "\377", with `"` and `\` escaped.
+void format_quoted_bytes(const uint8_t* p, std::size_t n, std::string& out);
+// The bytes as a JSON string, each read as Latin-1 (one code point per byte).
+nlohmann::json latin1_json(const uint8_t* p, std::size_t n);
+
 // --- signals ---
 
 // printsignal: "SIGTERM", "SIGRT_3", or the number as a signed int.
@@ -69,10 +74,11 @@ extern const FlagTable kPidfdOpenFlags;  // PIDFD_*
 extern const FlagTable kNoFlags;         // no names known: pidfd_send_signal's flags
 extern const FlagTable kHowValues;       // SIG_BLOCK...: an enumeration, not bits
 extern const FlagTable kAuditArchValues;
-extern const FlagTable kFcntlCmdValues;  // the fcntl commands sigvisor intercepts
-extern const FlagTable kIoctlValues;     // the ioctl requests sigvisor intercepts
-extern const FlagTable kPrctlOptions;    // the prctl options sigvisor intercepts
-extern const FlagTable kOwnerTypes;      // F_OWNER_TID...
+extern const FlagTable kFcntlCmdValues;   // the fcntl commands sigvisor intercepts
+extern const FlagTable kIoctlValues;      // the ioctl requests sigvisor intercepts
+extern const FlagTable kPrctlOptions;     // the prctl options sigvisor intercepts
+extern const FlagTable kOwnerTypes;       // F_OWNER_TID...
+extern const FlagTable kRlimitResources;  // RLIMIT_CPU...
 
 // printflags: "SA_RESTORER|SA_RESTART", "SA_RESTART|0xe00", "0x40 /* SA_??? */", "0".
 void format_flags(uint64_t v, const FlagTable& t, std::string& out);
@@ -102,6 +108,9 @@ nlohmann::json timespec_json(const uint8_t* p);
 inline constexpr std::size_t kOwnerExBytes = 8;  // struct f_owner_ex: int type; pid_t pid
 void format_owner_ex(const uint8_t* p, std::string& out);
 nlohmann::json owner_ex_json(const uint8_t* p);
+inline constexpr std::size_t kRlimitBytes = 16;  // struct rlimit64: rlim_cur, rlim_max (u64)
+void format_rlimit(const uint8_t* p, std::string& out);
+nlohmann::json rlimit_json(const uint8_t* p);
 
 // --- errno (errno_text.cc) ---
 

@@ -1,5 +1,5 @@
 // Name tables for bit flags (SA_*, SS_*, SFD_*, PIDFD_*) and enumerations (SIG_BLOCK...,
-// AUDIT_ARCH_*), in strace 6.1's order, and their printflags/printxval formatting.
+// AUDIT_ARCH_*, RLIMIT_*), in strace 6.1's order, and their printflags/printxval formatting.
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/prctl.h>
@@ -105,12 +105,34 @@ constexpr std::array<Named, 3> kFcntlCmds = {{
     {F_SETSIG, "F_SETSIG"},
     {F_SETOWN_EX, "F_SETOWN_EX"},
 }};
-constexpr std::array<Named, 3> kIoctls = {{
+constexpr std::array<Named, 7> kIoctls = {{
     {TIOCSIG, "TIOCSIG"},
     {FIOSETOWN, "FIOSETOWN"},
     {SIOCSPGRP, "SIOCSPGRP"},
+    {TIOCSTI, "TIOCSTI"},
+    {TIOCSPGRP, "TIOCSPGRP"},
+    {TIOCSCTTY, "TIOCSCTTY"},
+    {TIOCSETD, "TIOCSETD"},
 }};
 constexpr std::array<Named, 1> kPrctl = {{{PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"}}};
+constexpr std::array<Named, 16> kRlimits = {{
+    {0, "RLIMIT_CPU"},
+    {1, "RLIMIT_FSIZE"},
+    {2, "RLIMIT_DATA"},
+    {3, "RLIMIT_STACK"},
+    {4, "RLIMIT_CORE"},
+    {5, "RLIMIT_RSS"},
+    {6, "RLIMIT_NPROC"},
+    {7, "RLIMIT_NOFILE"},
+    {8, "RLIMIT_MEMLOCK"},
+    {9, "RLIMIT_AS"},
+    {10, "RLIMIT_LOCKS"},
+    {11, "RLIMIT_SIGPENDING"},
+    {12, "RLIMIT_MSGQUEUE"},
+    {13, "RLIMIT_NICE"},
+    {14, "RLIMIT_RTPRIO"},
+    {15, "RLIMIT_RTTIME"},
+}};
 constexpr std::array<Named, 3> kOwner = {{
     {F_OWNER_TID, "F_OWNER_TID"},
     {F_OWNER_PID, "F_OWNER_PID"},
@@ -123,6 +145,7 @@ const FlagTable kFcntlCmdValues{kFcntlCmds, "F_???"};
 const FlagTable kIoctlValues{kIoctls, "???"};
 const FlagTable kPrctlOptions{kPrctl, "PR_???"};
 const FlagTable kOwnerTypes{kOwner, "F_OWNER_???"};
+const FlagTable kRlimitResources{kRlimits, "RLIMIT_???"};
 const FlagTable kSigactionFlags{kSa, "SA_???"};
 const FlagTable kStackFlags{kSs, "SS_???"};
 const FlagTable kSfdFlags{kSfd, "SFD_???"};

@@ -1,6 +1,6 @@
-// See indirect_target.h. Runs only for F_SETSIG and TIOCSIG (rare), so the few syscalls
-// it costs do not matter; pidfd_send_signal reads /proc fdinfo, and steals the fd only
-// when that shows no pidfd.
+// See indirect_target.h. Runs only for F_SETSIG, TIOCSIG and TIOCSPGRP (rare), so the few
+// syscalls it costs do not matter; pidfd_send_signal reads /proc fdinfo, and steals the fd
+// only when that shows no pidfd.
 #include "kernel/indirect_target.h"
 
 #include <fcntl.h>
@@ -96,6 +96,22 @@ pid_t pidfd_target(pid_t tid, int fd) {
   return kNotAPidfd;
 }
 
+// TIOCSPGRP: the group the call makes the terminal's foreground, read from *arg (already
+// captured with the call's other in-pointers). The kernel refuses a group <= 0 (EINVAL);
+// 0 aims at nobody, a negative id or an unreadable pointer is a group we cannot vouch for.
+pid_t new_foreground(const CallData& call, const IndirectCommand& cmd) {
+  const SyscallSpec& s = spec(call.sys);
+  for (int i = 0; i < s.nargs; ++i) {
+    if (s.args[i] != Arg::by_command || cmd.arg != Arg::pid_ptr_in) continue;
+    const UserBuffer& b = call.mem[static_cast<std::size_t>(i)];
+    int32_t pgrp = 0;
+    if (!b.read || !b.ok || b.size < sizeof pgrp) return kUnknownFdOwner;
+    std::memcpy(&pgrp, b.bytes.data(), sizeof pgrp);
+    return pgrp >= 0 ? -pgrp : kUnknownFdOwner;
+  }
+  return kUnknownFdOwner;
+}
+
 }  // namespace
 
 pid_t fd_target(pid_t tid, const CallData& call) {
@@ -107,6 +123,7 @@ pid_t fd_target(pid_t tid, const CallData& call) {
   const IndirectCommand* cmd = indirect_command(call.sys, call.regs);
   if (cmd == nullptr) return -1;
   if (cmd->aim == Aim::fd_owner) return fd_owner(tid, fd);
+  if (cmd->aim == Aim::fd_foreground && is_in_pointer(cmd->arg)) return new_foreground(call, *cmd);
   if (cmd->aim == Aim::fd_foreground) return fd_foreground(tid, fd);
   return -1;
 }

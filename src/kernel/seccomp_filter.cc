@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -39,32 +40,80 @@ int add_rule(void* ctx, uint32_t action, const char* name) {
   return seccomp_rule_add(ctx, action, nr, 0);
 }
 
+// The position of the first argument of kind `kind`, or -1.
+int arg_index(const SyscallSpec& s, Arg kind) {
+  for (int i = 0; i < s.nargs; ++i) {
+    if (s.args[i] == kind) return i;
+  }
+  return -1;
+}
+
 // The indirect family: only the commands in indirect_commands(), compared on the low 32
-// bits (the kernel reads an int: a command with high bits set is the same command), so
-// every other fcntl/ioctl/prctl stays in the kernel at native speed.
+// bits (the kernel reads an int: a command with high bits set is the same command), and
+// for a command with `only_arg` only that argument, so every other fcntl/ioctl/prctl
+// stays in the kernel at native speed.
 int add_indirect_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
   int nr = seccomp_syscall_resolve_name(std::string(s.name).c_str());
   if (nr == __NR_SCMP_ERROR) return 0;
-  unsigned cmd_arg = 0;
-  while (cmd_arg + 1 < static_cast<unsigned>(s.nargs) && s.args[cmd_arg] != Arg::command) {
-    ++cmd_arg;
-  }
+  const auto cmd_arg = static_cast<unsigned>(std::max(arg_index(s, Arg::command), 0));
+  const auto by_cmd = static_cast<unsigned>(std::max(arg_index(s, Arg::by_command), 0));
   for (const IndirectCommand& c : indirect_commands()) {
     if (c.sys != s.id) continue;
-    scmp_arg_cmp cmp{cmd_arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL, c.cmd};
+    const scmp_arg_cmp cmp[] = {
+        {cmd_arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL, c.cmd},
+        {by_cmd, SCMP_CMP_MASKED_EQ, 0xffffffffULL, c.only_arg.value_or(0)}};
+    int rc = seccomp_rule_add_array(ctx, action, nr, c.only_arg ? 2 : 1, cmp);
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
+// One syscall: by command (indirect family); only when its Arg::pid_or_self names another
+// process; or always. The kernel reads that pid as an int: 0 is the caller itself and a
+// negative one fails with ESRCH, so only 1..INT_MAX in the low 32 bits is routed (high bits
+// are ignored, as the kernel ignores them). libseccomp refuses two comparisons of one
+// argument in a rule, so the range is an OR of one rule per bit: "bit b set, bit 31 clear".
+int add_syscall_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
+  if (s.family == Family::indirect) return add_indirect_rule(ctx, action, s);
+  const int pid_arg = arg_index(s, Arg::pid_or_self);
+  if (pid_arg < 0) return add_rule(ctx, action, std::string(s.name).c_str());
+  int nr = seccomp_syscall_resolve_name(std::string(s.name).c_str());
+  if (nr == __NR_SCMP_ERROR) return 0;
+  constexpr uint64_t kSign = 0x80000000ULL;
+  for (unsigned bit = 0; bit < 31; ++bit) {
+    const uint64_t b = uint64_t{1} << bit;
+    scmp_arg_cmp cmp{static_cast<unsigned>(pid_arg), SCMP_CMP_MASKED_EQ, kSign | b, b};
     int rc = seccomp_rule_add_array(ctx, action, nr, 1, &cmp);
     if (rc < 0) return rc;
   }
   return 0;
 }
 
-// One architecture's rules. `send_only` limits routing to the send family, whose
-// arguments are all registers; other families pass pointers to ABI-specific layouts
-// (and i386 has fcntl64 beside fcntl: the indirect family is x86_64-only for now).
-Status add_rules(void* ctx, const FilterSpec& want, bool send_only) {
+// Families whose arguments mean the same on a foreign ABI (i386): send passes registers
+// only, limit a struct rlimit64 (two u64 on every ABI), and the intercepted indirect
+// commands registers or ints (struct f_owner_ex is two ints). The others pass pointers to
+// ABI-specific layouts (sigset sizes, sigaction, stack_t, siginfo).
+bool abi_neutral(Family f) {
+  return f == Family::send || f == Family::limit || f == Family::indirect;
+}
+
+// i386 has fcntl64 beside fcntl, with the same commands: routed like fcntl (ArchMap maps
+// it to Sys::fcntl). On x86_64 the name does not resolve and nothing is added.
+int add_i386_aliases(void* ctx, const FilterSpec& want) {
+  const auto i = static_cast<std::size_t>(Sys::fcntl);
+  if (!want.trace.test(i) && !want.notify.test(i)) return 0;
+  const uint32_t action = want.trace.test(i) ? SCMP_ACT_TRACE(0) : SCMP_ACT_NOTIFY;
+  if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "fcntl64") == __NR_SCMP_ERROR) return 0;
+  SyscallSpec alias = spec(Sys::fcntl);
+  alias.name = "fcntl64";
+  return add_indirect_rule(ctx, action, alias);
+}
+
+// One architecture's rules; `compat`: a foreign ABI, abi_neutral() families only.
+Status add_rules(void* ctx, const FilterSpec& want, bool compat) {
   for (std::size_t i = 0; i < kSysCount; ++i) {
     const SyscallSpec& s = spec(static_cast<Sys>(i));
-    if (send_only && s.family != Family::send) continue;
+    if (compat && !abi_neutral(s.family)) continue;
     uint32_t action = 0;
     if (want.trace.test(i)) {
       action = SCMP_ACT_TRACE(0);
@@ -73,8 +122,7 @@ Status add_rules(void* ctx, const FilterSpec& want, bool send_only) {
     } else {
       continue;
     }
-    int rc = s.family == Family::indirect ? add_indirect_rule(ctx, action, s)
-                                          : add_rule(ctx, action, std::string(s.name).c_str());
+    int rc = add_syscall_rule(ctx, action, s);
     if (rc < 0) return lib_error(std::string(s.name).c_str(), rc);
   }
   // CLONE_UNTRACED would let a child escape ptrace following.
@@ -106,7 +154,7 @@ Status kill_unrouted_i386(void* ctx) {
   };
   for (std::size_t i = 0; i < kSysCount; ++i) {
     const SyscallSpec& s = spec(static_cast<Sys>(i));
-    // send is routed; indirect (fcntl, ioctl, prctl) and other are not signal syscalls.
+    // send, limit and indirect are routed; other is not a signal syscall.
     const bool signal_call = s.family == Family::mask || s.family == Family::action ||
                              s.family == Family::wait || s.family == Family::fd ||
                              s.family == Family::stack;
@@ -136,7 +184,8 @@ Result<BpfProgram> build_filter(const FilterSpec& want) {
   if (!ctx) return ctx.error();
   if (auto st = add_rules(ctx->get(), want, false); !st) return st.error();
 #if defined(__x86_64__)
-  // i386 `int 0x80` works from x86_64 processes: route that ABI's send family too.
+  // i386 `int 0x80` works from x86_64 processes: route that ABI's send, limit and indirect
+  // families.
   auto ctx32 = new_context();
   if (!ctx32) return ctx32.error();
   int rc = seccomp_arch_add(ctx32->get(), SCMP_ARCH_X86);
@@ -144,6 +193,8 @@ Result<BpfProgram> build_filter(const FilterSpec& want) {
   rc = seccomp_arch_remove(ctx32->get(), SCMP_ARCH_NATIVE);
   if (rc < 0) return lib_error("remove native architecture", rc);
   if (auto st = add_rules(ctx32->get(), want, true); !st) return st.error();
+  rc = add_i386_aliases(ctx32->get(), want);
+  if (rc < 0) return lib_error("fcntl64", rc);
   if (auto st = kill_unrouted_i386(ctx32->get()); !st) return st.error();
   rc = seccomp_merge(ctx->get(), ctx32->release());  // merge takes ownership on success
   if (rc < 0) return lib_error("merge i386 rules", rc);

@@ -23,7 +23,7 @@ using BpfProgram = std::vector<sock_filter>;
 // program closes the threat-model holes that are decidable on registers: clone with
 // CLONE_UNTRACED fails with EPERM (it would escape ptrace following) and clone3 fails with
 // ENOSYS (its flags live in memory; libc falls back to clone). Syscalls of foreign ABIs
-// (x32) kill the process; i386 send-family calls are routed like native ones.
+// (x32) kill the process; i386 send- and limit-family calls are routed like native ones.
 Result<BpfProgram> build_filter(const FilterSpec& spec);
 
 struct InstalledFilter {

@@ -42,6 +42,11 @@ ArchMap::ArchMap() {
     if (nr >= 0) compat_[nr] = s.id;
 #endif
   }
+#if defined(__x86_64__)
+  // i386's fcntl64 takes the same commands as fcntl (the filter routes both).
+  int fcntl64 = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "fcntl64");
+  if (fcntl64 >= 0) compat_[fcntl64] = Sys::fcntl;
+#endif
 }
 
 std::optional<Sys> ArchMap::lookup(uint32_t arch, int nr) const {

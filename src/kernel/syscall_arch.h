@@ -1,5 +1,6 @@
 // Maps (AUDIT_ARCH, syscall number) from a seccomp notification to our Sys. The native
-// ABI comes from the table; i386 numbers (x86_64 hosts) from libseccomp's own tables.
+// ABI comes from the table; i386 numbers (x86_64 hosts) from libseccomp's own tables, with
+// i386's fcntl64 as fcntl.
 #pragma once
 
 #include <cstdint>

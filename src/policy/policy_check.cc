@@ -26,6 +26,9 @@ bool may_overlap(const CompiledRule& a, const CompiledRule& b) {
   if ((a.sys_mask & b.sys_mask) == 0) return false;
   if (a.has_sig && b.has_sig && (a.sigs & b.sigs).none()) return false;
   if (a.scope_mask != 0 && b.scope_mask != 0 && (a.scope_mask & b.scope_mask) == 0) return false;
+  if (a.command_mask != 0 && b.command_mask != 0 && (a.command_mask & b.command_mask) == 0) {
+    return false;
+  }
   return true;
 }
 

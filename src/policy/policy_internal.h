@@ -37,6 +37,12 @@ inline constexpr uint16_t scope_bit(Scope s) {
 }
 static_assert(kScopeCount <= 16, "scope bitmask is a uint16_t");
 
+// The bit of an intercepted command in CompiledRule::command_mask (0 for none).
+inline uint32_t command_bit(const IndirectCommand* c) {
+  if (c == nullptr) return 0;
+  return uint32_t{1} << static_cast<unsigned>(c - indirect_commands().data());
+}
+
 enum HandlerBit : uint8_t { kHandlerDefault = 1, kHandlerIgnore = 2, kHandlerCatch = 4 };
 
 struct CompiledRule {
@@ -50,7 +56,8 @@ struct CompiledRule {
   uint32_t sys_mask = kAllSys;  // effective: also narrowed by the keys that imply syscalls
   bool has_sig = false;
   SigBits sigs;
-  uint16_t scope_mask = 0;  // target scopes (syscall rules) or sender scopes (delivery); 0: any
+  uint16_t scope_mask = 0;    // target scopes (syscall rules) or sender scopes (delivery); 0: any
+  uint32_t command_mask = 0;  // bit i: indirect_commands()[i] (ioctl TIOCSTI, ...); 0: any
   std::vector<std::string> comm_globs;
   std::vector<std::string> exe_globs;
 

@@ -9,14 +9,17 @@
 //   default would otherwise swallow SIGSEGV, SIGCHLD and every other kernel signal.
 // - Keys are ANDed; a list matches if any item does; an absent key matches anything.
 // - syscall: names or families; a rule without it applies to every syscall its other keys
-//   allow (target → send and indirect families, sig → syscalls with a signal argument, code → those
-//   with a siginfo argument, blocks → rt_sigprocmask, handler → rt_sigaction).
+//   allow (target → send, indirect and limit families, sig → syscalls with a signal
+//   argument, code → those with a siginfo argument, blocks → rt_sigprocmask, handler →
+//   rt_sigaction).
+// - command: the command of an indirect call (fcntl cmd, ioctl request, prctl option) by
+//   the name strace prints: TIOCSTI, F_SETOWN, ... (only intercepted commands exist here).
 // - sig: the syscall's signal argument (Arg::sig in the table: kill's 2nd, tgkill's 3rd,
 //   rt_sigaction's 1st, ...) truncated to int as the kernel does; for deliveries, the signal.
-// - target: the scope of a send- or indirect-family call's target (a missing target counts
-//   as `outside`: doubt never widens a scope); an indirect call's signal (F_SETSIG, TIOCSIG,
-//   PR_SET_PDEATHSIG) is its `sig`. A target read from memory (F_SETOWN_EX's struct,
-//   FIOSETOWN's int) makes the decision racy. sender: the delivery's sender scope.
+// - target: the scope of a send-, indirect- or limit-family call's target (a missing target
+//   counts as `outside`: doubt never widens a scope; prlimit64's pid 0 is `self`); an indirect
+//   call's signal (F_SETSIG, TIOCSIG, PR_SET_PDEATHSIG) is its `sig`. sender: the delivery's
+//   sender scope.
 // - comm / exe: fnmatch(3) globs, flags 0 ('*' also matches '/'), on the caller (syscall
 //   rules) or the receiver (delivery rules). comm is chosen by the process itself
 //   (prctl PR_SET_NAME): it identifies cooperating programs, it authenticates nothing.
@@ -35,7 +38,10 @@
 // - racy: true when the decision depended on tracee memory, i.e. some rule whose register
 //   keys all matched had a memory key evaluated against a readable or unreadable pointer —
 //   whether that rule then matched (it decided) or not (a later rule or the default decided,
-//   and a racing thread could have changed which).
+//   and a racing thread could have changed which). Also, always, when the call's target was
+//   found through memory (F_SETOWN_EX's struct, FIOSETOWN's and TIOCSPGRP's int) or through
+//   an fd (pidfd_send_signal, F_SETSIG, TIOCSIG: another thread can dup2() over it):
+//   Landlock's signal scope, not the decision, is what holds there.
 // - Register keys are checked first; memory keys only for rules whose register keys match.
 #include <fnmatch.h>
 #include <linux/audit.h>
@@ -129,19 +135,24 @@ bool sig_in(const CompiledRule& r, int sig) {
 }  // namespace
 
 Decision decide_call(const CompiledPolicy& p, const CallContext& ctx) {
-  bool racy = false;
   const CallData* c = ctx.call;
+  // A target found through memory or an fd may not be the one the kernel acts on: every
+  // decision about such a call rests on it (sigvisor's built-in protection looks at the
+  // target whatever the rules say), so every one is racy.
+  bool racy =
+      c != nullptr && ctx.target != nullptr && (target_in_memory(*c) || target_through_fd(*c));
   auto sys = c != nullptr ? static_cast<std::size_t>(c->sys) : kSysCount;
   if (sys < kSysCount) {
     const uint32_t bit = uint32_t{1} << sys;
     const Scope target = ctx.target != nullptr ? ctx.target->scope : Scope::outside;
     for (const CompiledRule& r : p.syscall_rules) {
       if ((r.sys_mask & bit) == 0) continue;
-      if (r.has_sig && !sig_in(r, signal_of(*c))) continue;  // -1: no signal argument
-      if (r.scope_mask != 0) {
-        racy = racy || target_in_memory(*c);  // F_SETOWN_EX, FIOSETOWN: read from memory
-        if ((r.scope_mask & scope_bit(target)) == 0) continue;
+      if (r.command_mask != 0 &&
+          (r.command_mask & command_bit(indirect_command(c->sys, c->regs))) == 0) {
+        continue;
       }
+      if (r.has_sig && !sig_in(r, signal_of(*c))) continue;  // -1: no signal argument
+      if (r.scope_mask != 0 && (r.scope_mask & scope_bit(target)) == 0) continue;
       if (!glob_any(r.comm_globs, ctx.comm) || !glob_any(r.exe_globs, ctx.exe)) continue;
       if (r.has_code && !code_matches(r, *c, p.args, racy)) continue;
       if (r.has_blocks && !blocks_matches(r, *c, p.args, racy)) continue;

@@ -254,11 +254,28 @@ class Parser {
     return fail(path, "unknown syscall or family " + quote_value(s));
   }
 
+  // One command of an indirect syscall, by the name strace prints (TIOCSTI, F_SETOWN...):
+  // only the commands sigvisor intercepts can be matched.
+  bool command_item(const Json& j, const std::string& path, uint32_t& mask) {
+    const auto& s = j.get_ref<const std::string&>();
+    for (const IndirectCommand& c : indirect_commands()) {
+      if (c.name != s) continue;
+      mask |= command_bit(&c);
+      return true;
+    }
+    std::string known;
+    for (const IndirectCommand& c : indirect_commands()) {
+      known += known.empty() ? "" : ", ";
+      known += c.name;
+    }
+    return fail(path, "unknown command " + quote_value(s) + " (intercepted: " + known + ")");
+  }
+
   bool match(const Json& m, const std::string& path, CompiledRule& r) {
     if (!expect_object(m, path)) return false;
     if (!known_keys(m, path,
-                    {"event", "syscall", "sig", "target", "code", "blocks", "handler", "comm",
-                     "exe", "sender"})) {
+                    {"event", "syscall", "command", "sig", "target", "code", "blocks", "handler",
+                     "comm", "exe", "sender"})) {
       return false;
     }
     if (m.contains("event")) {
@@ -274,8 +291,8 @@ class Parser {
     uint32_t named_sys = 0;
     for (const auto& [key, v] : m.items()) {
       std::string p = path_key(path, key);
-      if (r.delivery &&
-          (key == "syscall" || key == "target" || key == "blocks" || key == "handler")) {
+      if (r.delivery && (key == "syscall" || key == "command" || key == "target" ||
+                         key == "blocks" || key == "handler")) {
         return fail(p, "not valid in a delivery rule");
       }
       if (!r.delivery && key == "sender") {
@@ -287,6 +304,10 @@ class Parser {
       } else if (key == "syscall") {
         ok = list(v, p, Items::strings, [&](const Json& e, const std::string& ep) {
           return syscall_item(e, ep, named_sys);
+        });
+      } else if (key == "command") {
+        ok = list(v, p, Items::strings, [&](const Json& e, const std::string& ep) {
+          return command_item(e, ep, r.command_mask);
         });
       } else if (key == "sig") {
         r.has_sig = true;
@@ -338,9 +359,15 @@ class Parser {
       uint32_t mask;
       std::string_view what;
     };
+    uint32_t command_sys = 0;  // the syscalls the named commands belong to
+    for (const IndirectCommand& c : indirect_commands()) {
+      if ((r.command_mask & command_bit(&c)) != 0) command_sys |= sys_bit(c.sys);
+    }
     const Narrow steps[] = {
-        {"target", family_mask(Family::send) | family_mask(Family::indirect),
-         "the send and indirect families"},
+        {"command", command_sys, "the syscalls of the named commands"},
+        {"target",
+         family_mask(Family::send) | family_mask(Family::indirect) | family_mask(Family::limit),
+         "the send, indirect and limit families"},
         {"sig", arg_mask(a.sig) | family_mask(Family::indirect), "syscalls with a signal argument"},
         {"code", arg_mask(a.info),
          "syscalls with a siginfo argument (rt_sigqueueinfo, rt_tgsigqueueinfo, "

@@ -29,8 +29,8 @@ bool may_match(const CompiledRule& r, uint32_t send, Scope s) {
 }
 bool matches_all(const CompiledRule& r, uint32_t send, Scope s) {
   return may_match(r, send, s) && (r.sys_mask & send) == send && !r.has_sig &&
-         r.comm_globs.empty() && r.exe_globs.empty() && !r.has_code && !r.has_blocks &&
-         r.handler_mask == 0;
+         r.command_mask == 0 && r.comm_globs.empty() && r.exe_globs.empty() && !r.has_code &&
+         !r.has_blocks && r.handler_mask == 0;
 }
 
 bool forbidden(const CompiledPolicy& p, Scope s) {

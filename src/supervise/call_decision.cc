@@ -16,10 +16,11 @@ Decision decide_call(const CallContext& ctx, const RunState& sv) {
   // EPERM would tell the program something the kernel never says. Register-only reasons
   // go to the kernel. An fd that is no pidfd is answered here (EBADF, built-in rule
   // "invalid-target"): another thread could dup2 a real pidfd over it before the kernel
-  // looks. A policy may only log such calls.
+  // looks — so that answer is racy, as every decision on an fd-resolved target is. A
+  // policy may only log such calls.
   if (ctx.target != nullptr && ctx.target->scope == Scope::invalid) {
     if (ctx.target->own_errno != 0) {
-      return Decision{Action::deny, ctx.target->own_errno, kInvalidRule, false};
+      return Decision{Action::deny, ctx.target->own_errno, kInvalidRule, /*racy=*/true};
     }
     Decision logged = sv.policy.decide(ctx);
     return logged.action == Action::log ? logged : Decision{};

@@ -282,6 +282,10 @@ Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid
     case Sys::prctl:
       t = rules.indirect(call, fd_pid);
       break;
+    case Sys::prlimit64:  // pid 0 (or its own pid) is the caller; a negative pid names nobody
+      t = as_int(r[0]) < 0 ? Target{as_int(r[0]), 0, Scope::outside}
+                           : rules.pid(as_int(r[0]) == 0 ? caller.tgid : as_int(r[0]));
+      break;
     default:
       return t;
   }

@@ -9,8 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <ostream>
 #include <set>
 
+#include "escape_setup.h"
 #include "harness.h"
 
 namespace sigvisor::test {
@@ -49,38 +52,15 @@ std::string int80_missing() {
          std::to_string(n.exit_status) + "): the i386 route is closed by the kernel";
 }
 
-// This process as the SIGURG canary.
-class UrgCanary {
- public:
-  UrgCanary() {
-    sigemptyset(&urg_);
-    sigaddset(&urg_, SIGURG);
-    sigprocmask(SIG_BLOCK, &urg_, &old_);
-    drain();
+// /proc/PID/limits' line for one limit ("Max cpu time  unlimited  unlimited  seconds").
+std::string limit_line(pid_t pid, const std::string& name) {
+  for (const auto& l : lines_with(read_file("/proc/" + std::to_string(pid) + "/limits"), name)) {
+    return l;
   }
-  ~UrgCanary() {
-    drain();
-    sigprocmask(SIG_SETMASK, &old_, nullptr);
-  }
-  // Whether SIGURG arrived since the last call; clears it.
-  bool received() {
-    sigset_t p;
-    sigpending(&p);
-    bool got = sigismember(&p, SIGURG) == 1;
-    drain();
-    return got;
-  }
+  return {};
+}
 
- private:
-  void drain() {
-    timespec zero{};
-    while (sigtimedwait(&urg_, nullptr, &zero) == SIGURG) {
-    }
-  }
-  sigset_t urg_{}, old_{};
-};
-
-class Escape : public SigvisorTest, public ::testing::WithParamInterface<const char*> {
+class Escape : public SigvisorTest, public ::testing::WithParamInterface<Setup> {
  protected:
   void SetUp() override {
     SigvisorTest::SetUp();
@@ -104,12 +84,13 @@ class Escape : public SigvisorTest, public ::testing::WithParamInterface<const c
       waitpid(canary_, nullptr, 0);
     }
   }
-  bool untrusted() const { return std::string(GetParam()) == "untrusted"; }
+  bool untrusted() const { return std::string(GetParam().policy) == "untrusted"; }
 
   // Runs one attempt and checks what every attempt must leave behind.
   Outcome attempt(const std::vector<std::string>& command,
                   const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"-P", GetParam()};
+    std::vector<std::string> args = {"-P", GetParam().policy};
+    if (!GetParam().landlock) args.push_back("--no-landlock");
     args.insert(args.end(), extra.begin(), extra.end());
     Outcome r = run_sigvisor(args, command);
     EXPECT_TRUE(alive(canary_)) << "the outside canary died: " << command[0] << "\n" << r.trace;
@@ -124,6 +105,26 @@ class Escape : public SigvisorTest, public ::testing::WithParamInterface<const c
 
   pid_t canary_ = -1;
 };
+
+// prlimit(canary, RLIMIT_CPU, {1, 1}): the kernel would kill the canary once it has used a
+// second of CPU. A sleeping canary never does, so its limits themselves are the witness.
+TEST_P(Escape, PrlimitTheCanary) {
+  const std::string before = limit_line(canary_, "Max cpu time");
+  ASSERT_NE(before.find("unlimited"), std::string::npos) << before;
+  Outcome r = attempt({example("prlimit_canary"), std::to_string(canary_)});
+  EXPECT_EQ(limit_line(canary_, "Max cpu time"), before) << "the canary's CPU limit changed";
+  EXPECT_EQ(r.exit_status, refused_status()) << r.out << r.err;
+  auto calls = of_kind(r, "syscall", "prlimit64");
+  ASSERT_EQ(calls.size(), 1u) << r.trace;
+  EXPECT_EQ(calls[0]["args"]["pid"], canary_);
+  EXPECT_EQ(calls[0]["args"]["resource"], "RLIMIT_CPU");
+  EXPECT_EQ(calls[0]["args"]["new_limit"], (nlohmann::json{{"rlim_cur", 1}, {"rlim_max", 1}}));
+  EXPECT_EQ(calls[0]["target"]["pid"], canary_);
+  EXPECT_EQ(calls[0]["target"]["scope"], "outside");
+  EXPECT_EQ(calls[0]["target"]["comm"], "sleep");
+  EXPECT_EQ(calls[0]["action"], refused_action());
+  EXPECT_EQ(calls[0]["errno"], "EPERM");
+}
 
 TEST_P(Escape, KillEveryone) {
   Outcome r = attempt({example("kill_pid"), "-1", std::to_string(SIGTERM)});
@@ -229,36 +230,41 @@ TEST_P(Escape, ForkBombEndedByTimeout) {
   EXPECT_EQ(lines_with(r.err, "sigvisor: timeout after 3 s: killed ").size(), 1u) << r.err;
 }
 
-// The kernel backstop: SIGIO to an outside owner (F_SETOWN, no send-family call) is
-// refused by Landlock's signal scope, which ci-isolation and untrusted turn on. The same
-// run with --no-landlock shows the route is real.
-TEST_P(Escape, LandlockStopsSigioToAnOutsideOwner) {
-  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1U);
-  if (abi < 6) GTEST_SKIP() << "kernel Landlock ABI " << abi << " < 6: no LANDLOCK_SCOPE_SIGNAL";
-  UrgCanary urg;
-  std::vector<std::string> cmd = {example("sigio_owner"), std::to_string(getpid()),
-                                  std::to_string(SIGURG)};
-  Outcome r = attempt(cmd);
-  EXPECT_FALSE(urg.received()) << "SIGIO reached a process outside the sandbox";
-  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
-  // The control: the same run without Landlock. Where the supervisor lets F_SETOWN to an
-  // outside pid through (untrusted polices only the send family), the signal arrives,
-  // so above it was the kernel backstop alone that stopped it.
-  Outcome control = attempt(cmd, {"--no-landlock"});
-  const bool control_got = urg.received();
-  if (control.exit_status != 0) {
-    EXPECT_FALSE(control_got);
-    GTEST_SKIP() << "under " << GetParam() << " the supervisor itself refuses the F_SETOWN route ("
-                 << control.out << "): the backstop alone is shown under the other policy";
+INSTANTIATE_TEST_SUITE_P(Policies, Escape, kIsolationSetups, setup_name);
+
+// Attacks on sigvisor itself are refused under every shipped policy, trace included (the
+// built-in protection): prlimit on sigvisor with RLIMIT_FSIZE = 0 would kill it with
+// SIGXFSZ at its next log write, RLIMIT_NOFILE = 3 would starve it of descriptors.
+class SupervisorEscape : public SigvisorTest, public ::testing::WithParamInterface<Setup> {};
+
+TEST_P(SupervisorEscape, PrlimitTheSupervisor) {
+  std::vector<std::string> args = {"-P", GetParam().policy};
+  if (!GetParam().landlock) args.push_back("--no-landlock");
+  Outcome r = run_sigvisor(args, {example("prlimit_supervisor")});
+  const bool untrusted = std::string(GetParam().policy) == "untrusted";
+  // It ran to its normal end: the program's status (or the abort's), not SIGXFSZ.
+  EXPECT_EQ(r.exit_status, untrusted ? 125 : 1) << r.out << r.err;
+  expect_gapless(r);
+  auto calls = of_kind(r, "syscall", "prlimit64");
+  ASSERT_EQ(calls.size(), untrusted ? 1u : 2u) << r.trace;  // untrusted aborts at the first
+  for (const auto& c : calls) {
+    EXPECT_EQ(c["target"]["scope"], "supervisor");
+    EXPECT_EQ(c["target"]["comm"], "sigvisor");
+    EXPECT_EQ(c["action"], untrusted ? "abort" : "deny");
+    EXPECT_EQ(c["rule"], untrusted ? "escape-attempt" : "protect-supervisor");
+    EXPECT_EQ(c["errno"], "EPERM");
   }
-  EXPECT_TRUE(control_got) << "without Landlock the SIGIO should arrive: " << control.out;
+  EXPECT_EQ(calls[0]["args"]["resource"], "RLIMIT_FSIZE");
+  if (!untrusted) {
+    EXPECT_EQ(r.out, "RLIMIT_FSIZE = EPERM\nRLIMIT_NOFILE = EPERM\n");
+    EXPECT_EQ(calls[1]["args"]["resource"], "RLIMIT_NOFILE");
+  }
+  // The log has its tail: the program's exit, after the refused calls.
+  EXPECT_EQ(of_kind(r, "exit").size(), 1u) << r.trace;
+  EXPECT_EQ(lines_with(r.trace, "prlimit64(").size(), calls.size()) << r.trace;
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, Escape, ::testing::Values("ci-isolation", "untrusted"),
-                         [](const auto& info) {
-                           return std::string(info.param) == "untrusted" ? "Untrusted"
-                                                                         : "CiIsolation";
-                         });
+INSTANTIATE_TEST_SUITE_P(Policies, SupervisorEscape, kEverySetup, setup_name);
 
 class OtherAbi : public SigvisorTest {};
 

@@ -198,6 +198,24 @@ const BadCase kBad[] = {
     {"syscall value type",
      with_rules(R"([{"name": "r", "match": {"syscall": 62}, "action": "deny"}])"),
      "x.json: rules[0].match.syscall: expected a string or a list of strings, got number"},
+    {"unknown command",
+     with_rules(
+         R"([{"name": "r", "match": {"command": ["TIOCSTI", "TIOCFOO"]}, "action": "deny"}])"),
+     "x.json: rules[0].match.command[1]: unknown command \"TIOCFOO\" (intercepted: F_SETOWN, "
+     "F_SETOWN_EX, F_SETSIG, TIOCSIG, FIOSETOWN, SIOCSPGRP, TIOCSTI, TIOCSPGRP, TIOCSCTTY, "
+     "TIOCSETD, PR_SET_PDEATHSIG)"},
+    {"a command sigvisor does not intercept",
+     with_rules(R"([{"name": "r", "match": {"command": "FIONREAD"}, "action": "deny"}])"),
+     "x.json: rules[0].match.command: unknown command \"FIONREAD\" (intercepted: F_SETOWN, "
+     "F_SETOWN_EX, F_SETSIG, TIOCSIG, FIOSETOWN, SIOCSPGRP, TIOCSTI, TIOCSPGRP, TIOCSCTTY, "
+     "TIOCSETD, PR_SET_PDEATHSIG)"},
+    {"command as a number",
+     with_rules(R"([{"name": "r", "match": {"command": 21522}, "action": "deny"}])"),
+     "x.json: rules[0].match.command: expected a string or a list of strings, got number"},
+    {"command in a delivery rule",
+     with_rules(
+         R"([{"name": "r", "match": {"event": "delivery", "command": "TIOCSTI"}, "action": "deny"}])"),
+     "x.json: rules[0].match.command: not valid in a delivery rule"},
     {"unknown scope",
      with_rules(R"([{"name": "r", "match": {"target": ["parent"]}, "action": "deny"}])"),
      "x.json: rules[0].match.target[0]: unknown scope \"parent\""},
@@ -261,9 +279,18 @@ const BadCase kBad[] = {
     {"target on a non-send syscall",
      with_rules(
          R"([{"name": "r", "match": {"syscall": "mask", "target": "all"}, "action": "deny"}])"),
-     "x.json: rules[0].match.target: never matches: target applies only to the send and "
-     "indirect families, "
-     "which the rule's other keys exclude"},
+     "x.json: rules[0].match.target: never matches: target applies only to the send, "
+     "indirect and limit families, which the rule's other keys exclude"},
+    {"sig on prlimit64",
+     with_rules(
+         R"([{"name": "r", "match": {"syscall": "limit", "sig": "KILL"}, "action": "deny"}])"),
+     "x.json: rules[0].match.sig: never matches: sig applies only to syscalls with a signal "
+     "argument, which the rule's other keys exclude"},
+    {"command of another syscall",
+     with_rules(
+         R"([{"name": "r", "match": {"syscall": "fcntl", "command": "TIOCSTI"}, "action": "deny"}])"),
+     "x.json: rules[0].match.command: never matches: command applies only to the syscalls of "
+     "the named commands, which the rule's other keys exclude"},
     {"blocks and handler",
      with_rules(
          R"([{"name": "r", "match": {"handler": "ignore", "blocks": "TERM"}, "action": "deny"}])"),
@@ -332,7 +359,12 @@ const GoodCase kGood[] = {
     {"single strings", with_rules(R"([{"name": "r", "match": {"syscall": "kill", "sig": "KILL",
        "target": "init", "comm": "sh", "exe": "/bin/*"}, "action": "deny"}])")},
     {"families", with_rules(R"([{"name": "r", "match": {"syscall": ["send", "mask", "action",
-       "wait", "fd", "stack", "rt_sigreturn"]}, "action": "log"}])")},
+       "wait", "fd", "stack", "indirect", "limit", "rt_sigreturn"]}, "action": "log"}])")},
+    {"commands", with_rules(R"([{"name": "r", "match": {"command": ["TIOCSTI", "F_SETOWN",
+       "PR_SET_PDEATHSIG"], "target": ["outside"]}, "action": "deny"},
+       {"name": "s", "match": {"syscall": "ioctl", "command": "TIOCSPGRP"}, "action": "log"}])")},
+    {"target on the limit family", with_rules(R"([{"name": "r", "match": {"syscall":
+       ["prlimit64"], "target": ["outside", "init", "supervisor"]}, "action": "deny"}])")},
     {"every scope", with_rules(R"([{"name": "r", "match": {"target": ["self", "thread", "child",
        "sandbox", "outside", "supervisor", "init", "group", "all", "invalid"]}, "action": "log"}])")},
     {"memory keys on stopping rules", with_rules(R"([

@@ -113,6 +113,9 @@ TEST(PolicySchema, RefusesBadPolicies) {
       R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"sender": "self"}, "action": "deny"}]})",
       R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"handler": "SIG_IGN"}, "action": "deny"}]})",
       R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {}}]})",
+      R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"command": "TIOCFOO"}, "action": "deny"}]})",
+      R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"command": []}, "action": "deny"}]})",
+      R"({"name": "a", "default": "allow", "rules": [{"name": "r", "match": {"event": "delivery", "command": "TIOCSTI"}, "action": "deny"}]})",
   };
   char dir[] = "/tmp/sigvisor-schema-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
@@ -135,10 +138,14 @@ TEST(PolicySchema, EnumsAgreeWithTheTables) {
   for (std::size_t i = 0; i < kSysCount; ++i)
     syscalls.insert(std::string(spec(static_cast<Sys>(i)).name));
   for (auto f : {Family::send, Family::mask, Family::action, Family::wait, Family::fd,
-                 Family::stack, Family::indirect}) {
+                 Family::stack, Family::indirect, Family::limit}) {
     syscalls.insert(std::string(family_name(f)));
   }
   EXPECT_EQ(defs.at("syscall").at("enum").get<std::set<std::string>>(), syscalls);
+
+  std::set<std::string> commands;
+  for (const IndirectCommand& c : indirect_commands()) commands.insert(std::string(c.name));
+  EXPECT_EQ(defs.at("command").at("enum").get<std::set<std::string>>(), commands);
 
   std::set<std::string> scopes;
   for (std::size_t i = 0; i < kScopeCount; ++i)

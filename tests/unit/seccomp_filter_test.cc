@@ -7,8 +7,12 @@
 #include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/prctl.h>
 #include <linux/seccomp.h>
+#include <linux/sockios.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include <cerrno>
@@ -20,6 +24,7 @@
 
 #include "case_name.h"
 #include "kernel/seccomp_filter.h"
+#include "kernel/syscall_arch.h"
 
 namespace sigvisor {
 namespace {
@@ -128,6 +133,10 @@ constexpr int kI386RtSigaction = 174;
 constexpr int kI386RtSigprocmask = 175;
 constexpr int kI386Tgkill = 270;
 constexpr int kI386Fcntl = 55;
+constexpr int kI386Fcntl64 = 221;
+constexpr int kI386Ioctl = 54;
+constexpr int kI386Prctl = 172;
+constexpr int kI386Prlimit64 = 340;
 constexpr int kX32Bit = 0x40000000;
 
 struct FilterCase {
@@ -159,6 +168,123 @@ const FilterCase kCases[] = {
      false,
      kNotify},
     {"x86_64_fcntl_getfl_native_speed", AUDIT_ARCH_X86_64, SYS_fcntl, {3, F_GETFL}, false, kAllow},
+    {"x86_64_prlimit64_other_process_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {4242, RLIMIT_CPU, 0x7ffd0000, 0},
+     false,
+     kNotify},
+    {"x86_64_prlimit64_pid_0_native_speed",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0, RLIMIT_STACK, 0, 0x7ffd0000},
+     false,
+     kAllow},
+    // The kernel reads an int: high bits do not make another process.
+    {"x86_64_prlimit64_high_bits_ignored_pid_0",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0x100000000, RLIMIT_CPU, 0x7ffd0000, 0},
+     false,
+     kAllow},
+    {"x86_64_prlimit64_high_bits_ignored_pid_5",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0xffffffff00000005, RLIMIT_CPU, 0x7ffd0000, 0},
+     false,
+     kNotify},
+    {"x86_64_prlimit64_pid_1_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {1, 0, 0, 0},
+     false,
+     kNotify},
+    {"x86_64_prlimit64_pid_2_pow_30_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0x40000000, 0, 0, 0},
+     false,
+     kNotify},
+    // A negative pid fails with ESRCH in the kernel: nothing to police.
+    {"x86_64_prlimit64_negative_pid_native_speed",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0xfffffffffffffffb, RLIMIT_CPU, 0x7ffd0000, 0},
+     false,
+     kAllow},
+    {"x86_64_prlimit64_negative_int_high_bits_clear",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0x80000001, RLIMIT_CPU, 0x7ffd0000, 0},
+     false,
+     kAllow},
+    {"x86_64_prlimit64_largest_pid_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0x7fffffff, RLIMIT_CPU, 0x7ffd0000, 0},
+     false,
+     kNotify},
+    {"x86_64_prlimit64_traced_with_results",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {4242, RLIMIT_CPU, 0, 0x7ffd0000},
+     true,
+     kTrace},
+    {"x86_64_prlimit64_pid_0_untraced_with_results",
+     AUDIT_ARCH_X86_64,
+     SYS_prlimit64,
+     {0, RLIMIT_CPU, 0, 0x7ffd0000},
+     true,
+     kAllow},
+    {"x86_64_ioctl_tiocsti_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, TIOCSTI, 0x7ffd0000},
+     false,
+     kNotify},
+    {"x86_64_ioctl_tiocspgrp_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, TIOCSPGRP, 0x7ffd0000},
+     false,
+     kNotify},
+    {"x86_64_ioctl_tiocsetd_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, TIOCSETD, 0x7ffd0000},
+     false,
+     kNotify},
+    {"x86_64_ioctl_tiocgpgrp_native_speed",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, TIOCGPGRP, 0x7ffd0000},
+     false,
+     kAllow},
+    // TIOCSCTTY steals a terminal only with 1 (read as an int); 0 takes an unowned one.
+    {"x86_64_ioctl_tiocsctty_force_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, TIOCSCTTY, 1},
+     false,
+     kNotify},
+    {"x86_64_ioctl_tiocsctty_force_high_bits_notified",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, 0x100000000 | TIOCSCTTY, 0xffffffff00000001},
+     false,
+     kNotify},
+    {"x86_64_ioctl_tiocsctty_0_native_speed",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, TIOCSCTTY, 0},
+     false,
+     kAllow},
+    {"x86_64_ioctl_tiocsctty_2_native_speed",
+     AUDIT_ARCH_X86_64,
+     SYS_ioctl,
+     {0, TIOCSCTTY, 2},
+     false,
+     kAllow},
     {"x86_64_clone_untraced_refused",
      AUDIT_ARCH_X86_64,
      SYS_clone,
@@ -171,11 +297,65 @@ const FilterCase kCases[] = {
     {"x32_getppid_killed", AUDIT_ARCH_X86_64, kX32Bit | 110, {}, false, kKill},
     {"i386_kill_routed", AUDIT_ARCH_I386, kI386Kill, {1, 9}, false, kNotify},
     {"i386_tgkill_routed", AUDIT_ARCH_I386, kI386Tgkill, {1, 1, 15}, false, kNotify},
+    {"i386_prlimit64_routed",
+     AUDIT_ARCH_I386,
+     kI386Prlimit64,
+     {4242, 0, 0xffd0, 0},
+     false,
+     kNotify},
+    {"i386_prlimit64_pid_0_allowed",
+     AUDIT_ARCH_I386,
+     kI386Prlimit64,
+     {0, 3, 0, 0xffd0},
+     false,
+     kAllow},
+    {"i386_prlimit64_negative_allowed",
+     AUDIT_ARCH_I386,
+     kI386Prlimit64,
+     {0xfffffffb, 3, 0, 0xffd0},
+     false,
+     kAllow},
     {"i386_rt_sigaction_killed", AUDIT_ARCH_I386, kI386RtSigaction, {10, 0, 0, 8}, false, kKill},
     {"i386_rt_sigprocmask_killed", AUDIT_ARCH_I386, kI386RtSigprocmask, {0, 0, 0, 8}, false, kKill},
     {"i386_legacy_sigaction_killed", AUDIT_ARCH_I386, kI386Sigaction, {10, 0, 0}, false, kKill},
     {"i386_getppid_allowed", AUDIT_ARCH_I386, kI386Getppid, {}, false, kAllow},
-    {"i386_fcntl_allowed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETOWN, 1}, false, kAllow},
+    // The indirect routes through int 0x80, as on x86_64 (issue 13, point 6).
+    {"i386_fcntl_setown_routed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETOWN, 1}, false, kNotify},
+    {"i386_fcntl64_setown_routed", AUDIT_ARCH_I386, kI386Fcntl64, {3, F_SETOWN, 1}, false, kNotify},
+    {"i386_fcntl64_setown_ex_routed",
+     AUDIT_ARCH_I386,
+     kI386Fcntl64,
+     {3, F_SETOWN_EX, 0xffd0},
+     false,
+     kNotify},
+    {"i386_fcntl_setsig_routed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETSIG, 10}, false, kNotify},
+    {"i386_fcntl_getfl_allowed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_GETFL}, false, kAllow},
+    {"i386_fcntl64_getfl_allowed", AUDIT_ARCH_I386, kI386Fcntl64, {3, F_GETFL}, false, kAllow},
+    {"i386_ioctl_tiocsig_routed", AUDIT_ARCH_I386, kI386Ioctl, {3, TIOCSIG, 2}, false, kNotify},
+    {"i386_ioctl_fiosetown_routed",
+     AUDIT_ARCH_I386,
+     kI386Ioctl,
+     {3, FIOSETOWN, 0xffd0},
+     false,
+     kNotify},
+    {"i386_ioctl_fionread_allowed",
+     AUDIT_ARCH_I386,
+     kI386Ioctl,
+     {3, FIONREAD, 0xffd0},
+     false,
+     kAllow},
+    {"i386_prctl_pdeathsig_routed",
+     AUDIT_ARCH_I386,
+     kI386Prctl,
+     {PR_SET_PDEATHSIG, 15},
+     false,
+     kNotify},
+    {"i386_prctl_get_name_allowed",
+     AUDIT_ARCH_I386,
+     kI386Prctl,
+     {PR_GET_NAME, 0xffd0},
+     false,
+     kAllow},
     {"aarch64_anything_killed", AUDIT_ARCH_AARCH64, 129, {1, 9}, false, kKill},
 };
 
@@ -209,6 +389,20 @@ TEST_P(SeccompFilterTest, ProgramReturnsTheAction) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, SeccompFilterTest, testing::ValuesIn(kCases), test::CaseName());
+
+// The notify loop maps what the filter routes: i386 fcntl64 is fcntl, and prlimit64 and
+// the indirect syscalls have their i386 numbers.
+TEST(ArchMapI386, MapsTheRoutedSyscalls) {
+  const ArchMap m;
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Fcntl), Sys::fcntl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Fcntl64), Sys::fcntl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Ioctl), Sys::ioctl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Prctl), Sys::prctl);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Prlimit64), Sys::prlimit64);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Kill), Sys::kill);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_X86_64, SYS_prlimit64), Sys::prlimit64);
+  EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Getppid), std::nullopt);
+}
 
 #endif  // __x86_64__
 
