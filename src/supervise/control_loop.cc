@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <string>
 
 #include "supervise/job_control.h"
 
@@ -46,11 +48,19 @@ sigset_t supervisor_signals() {
 ControlLoop::ControlLoop(RunState& sv, ControlOptions opts) : sv_(sv), opts_(opts) {
   end_.timeout_s = opts.timeout_s;
   end_.kill_after_s = opts.kill_after_s;
-  wake_.reset(eventfd(0, EFD_CLOEXEC));
+  auto made = [this](UniqueFd& fd, int value, const char* what) {
+    fd.reset(value);
+    if (value < 0 && ready_) {
+      ready_ = make_error(std::string("control loop: ") + what + ": " + std::strerror(errno));
+    }
+  };
+  made(wake_, eventfd(0, EFD_CLOEXEC), "eventfd");
   const sigset_t s = supervisor_signals();
-  signals_.reset(signalfd(-1, &s, SFD_CLOEXEC));
-  if (opts.timeout_s > 0) timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
-  if (opts.kill_after_s > 0) kill_timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
+  made(signals_, signalfd(-1, &s, SFD_CLOEXEC), "signalfd");
+  if (opts.timeout_s > 0) made(timer_, timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC), "timerfd");
+  if (opts.kill_after_s > 0) {
+    made(kill_timer_, timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC), "timerfd");
+  }
 }
 
 ControlLoop::~ControlLoop() {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "result.h"
 #include "supervise/run_end.h"
 #include "supervise/run_state.h"
 #include "unique_fd.h"
@@ -44,6 +45,9 @@ class ControlLoop {
   ControlLoop(const ControlLoop&) = delete;
   ControlLoop& operator=(const ControlLoop&) = delete;
 
+  // Whether every descriptor the loop needs was made (none can be made later: a failure
+  // here, e.g. EMFILE under a low RLIMIT_NOFILE, must end the run before the program runs).
+  Status ready() const { return ready_; }
   // Calls `on_hangup` (once, on the control thread) when `fd` hangs up. Before start().
   void watch_hangup(int fd, std::function<void()> on_hangup);
   // Arms the timer and starts the thread.
@@ -60,6 +64,7 @@ class ControlLoop {
 
   RunState& sv_;
   const ControlOptions opts_;
+  Status ready_ = Ok{};
   UniqueFd wake_;
   UniqueFd signals_;
   UniqueFd timer_;

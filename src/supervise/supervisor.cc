@@ -179,6 +179,14 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   std::optional<NotifyReceiver> receiver;
   if (source.listener() >= 0) receiver.emplace(source.listener(), sv);
   ControlLoop control(sv, ControlOptions{opts.timeout_s, opts.timeout_signal, opts.kill_after_s});
+  if (auto st = control.ready(); !st) {
+    // The program has not run yet (it waits for release): it never will.
+    tree.end_tree();
+    receiver.reset();
+    (void)run_stop_dispatcher(sv, source.restart_rule(), nullptr);
+    sink.close();
+    return st.error();
+  }
   // No task uses the filter any more: nothing left to receive.
   control.watch_hangup(source.listener(), [&receiver] { receiver->stop(); });
   control.start();
