@@ -10,6 +10,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "supervise/tree_release.h"
 #include "tasks/process_table.h"
 
 namespace sigvisor {
@@ -22,6 +23,9 @@ class TreeControl {
   // Ends every process the table knows (again and again while late children appear).
   // Returns how many distinct processes were ended so far.
   virtual std::size_t end_tree() = 0;
+  // The stop dispatcher's side of ending the tree, when ending it means letting go of it
+  // (attach: detaching_tree.h); nullptr when the tree is killed instead (launch).
+  virtual TreeRelease* release() { return nullptr; }
 };
 
 // Launch mode: SIGKILL. The launched program's process group first, in one call:
