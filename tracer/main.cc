@@ -98,6 +98,7 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
 
   SupervisorOptions so;
   so.argv = cli->command;
+  so.attach = cli->attach;
   if (cli->format == "json") {
     so.json = main_out.f;
     if (json_out.f != nullptr) return fail("--json FILE cannot be combined with --format json");

@@ -6,14 +6,17 @@
 #include <set>
 #include <sstream>
 
+#include "pid_list.h"
+
 namespace sigvisor {
 namespace po = boost::program_options;
 
 namespace {
 
 // Options whose value may be the next word.
-const std::set<std::string> kTakesValue = {
-    "-P", "--policy", "-o", "--output", "--format", "--json", "-e", "--timeout", "--graph"};
+const std::set<std::string> kTakesValue = {"-P",       "--policy", "-o",      "--output",
+                                           "--format", "--json",   "-e",      "--timeout",
+                                           "--graph",  "-p",       "--attach"};
 
 int command_start(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -31,8 +34,10 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
   CliOptions o;
   po::options_description desc(
       "Usage: sigvisor [options] [--] PROG [ARGS...]\n"
-      "Runs PROG under seccomp user notification and ptrace, and records (and polices)\n"
-      "every signal it sends, blocks, waits for or receives.\n\nOptions");
+      "       sigvisor [options] -p PID[,PID...]\n"
+      "Runs PROG under seccomp user notification and ptrace (or attaches to running\n"
+      "processes with ptrace alone), and records (and polices) every signal it sends,\n"
+      "blocks, waits for or receives.\n\nOptions");
   // clang-format off
   desc.add_options()
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
@@ -59,6 +64,10 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
        "print a per-syscall table (calls, errors, denied, time) at exit instead of each call")
       ("timeout", po::value(&o.timeout)->value_name("SEC"),
        "after SEC seconds, kill the whole tree (stopped processes included) and exit 124")
+      ("attach,p", po::value<std::vector<std::string>>()->composing()->value_name("PID[,PID...]"),
+       "attach to running processes (all their threads, and the children they start) "
+       "instead of running a program; repeatable. The slower path: without a filter every "
+       "syscall stops twice. SIGINT/SIGTERM detach, and the processes run on")
       ("no-landlock", po::bool_switch(&o.no_landlock),
        "do not confine the tree with Landlock's signal scope (applied when the policy "
        "forbids outside targets and the kernel has Landlock ABI 6)");
@@ -93,8 +102,16 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
   }
   if (start < argc && std::string(argv[start]) == "--") ++start;
   for (int i = start; i < argc; ++i) o.command.emplace_back(argv[i]);
-  if (o.command.empty() && !o.help && !o.version) {
-    return make_error("no program to run (usage: sigvisor [options] [--] PROG [ARGS...])");
+  if (vm.count("attach") != 0) {
+    auto pids = parse_pid_list(vm["attach"].as<std::vector<std::string>>());
+    if (!pids) return make_error(pids.error().message);
+    o.attach = std::move(*pids);
+    // strace traces both; one front end per run keeps exit status and ending simple.
+    if (!o.command.empty()) return make_error("-p cannot be combined with a program to run");
+  }
+  if (o.command.empty() && o.attach.empty() && !o.help && !o.version) {
+    return make_error(
+        "no program to run (usage: sigvisor [options] [--] PROG [ARGS...] or -p PID)");
   }
   return o;
 }

@@ -22,14 +22,15 @@ int program_death_signal(const RunEnd& end) {
 
 std::string end_message(const RunEnd& end, double timeout_s) {
   char buf[160];
+  const char* verb = end.detached ? "detached" : "killed";
   switch (end.cause) {
     case RunEnd::Cause::timeout:
-      std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: killed %zu processes",
-                    timeout_s, end.ended);
+      std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: %s %zu processes", timeout_s,
+                    verb, end.ended);
       return buf;
     case RunEnd::Cause::fatal_signal:
-      std::snprintf(buf, sizeof buf, "sigvisor: received %s: killed %zu processes",
-                    std::string(signal_name(end.signal)).c_str(), end.ended);
+      std::snprintf(buf, sizeof buf, "sigvisor: received %s: %s %zu processes",
+                    std::string(signal_name(end.signal)).c_str(), verb, end.ended);
       return buf;
     case RunEnd::Cause::program_exited:
     case RunEnd::Cause::policy_abort:

@@ -21,6 +21,7 @@ struct RunEnd {
   std::size_t ended = 0;  // processes the control loop ended (distinct thread groups)
   int root_status = 0;    // the launched program's wait status
   int end_status = 0;     // the status the first request to end the run chose, or 0
+  bool detached = false;  // ending the tree let go of it (attach) instead of killing it
 };
 
 // The program's own status (128+N when it was killed by signal N), or the status chosen

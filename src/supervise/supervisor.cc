@@ -12,10 +12,9 @@
 #include <optional>
 
 #include "event_sink.h"
-#include "kernel/landlock.h"
 #include "signal_graph.h"
 #include "supervise/control_loop.h"
-#include "supervise/launch_source.h"
+#include "supervise/front_end.h"
 #include "supervise/notify_loop.h"
 #include "supervise/run_state.h"
 #include "supervise/stop_dispatcher.h"
@@ -23,21 +22,6 @@
 
 namespace sigvisor {
 namespace {
-
-FilterSpec filter_for(const SupervisorOptions& opts) {
-  FilterSpec f;
-  for (std::size_t i = 0; i < kSysCount; ++i) {
-    // rt_sigreturn runs after every handler and carries nothing to police: only traced
-    // (decoded, with its result) when --results asks for it, as strace shows it.
-    if (static_cast<Sys>(i) == Sys::rt_sigreturn && !opts.results.test(i)) continue;
-    if (opts.results.test(i)) {
-      f.trace.set(i);
-    } else {
-      f.notify.set(i);
-    }
-  }
-  return f;
-}
 
 SummaryEvent summary_of(const RunState& sv) {
   SummaryEvent s;
@@ -54,20 +38,6 @@ SummaryEvent summary_of(const RunState& sv) {
   });
   s.lost_notifications = sv.lost_notifications.load();
   return s;
-}
-
-// The Landlock ruleset the target enters, when asked for and possible; otherwise a
-// one-line warning (once) and supervision by sigvisor alone.
-UniqueFd landlock_for(const SupervisorOptions& opts) {
-  if (!opts.landlock || !opts.policy->forbids_outside()) return UniqueFd();
-  auto rs = signal_scope_ruleset();
-  if (rs) return std::move(*rs);
-  if (opts.messages != nullptr) {
-    std::fprintf(opts.messages,
-                 "sigvisor: warning: no kernel backstop for signals leaving the sandbox: %s\n",
-                 rs.error().message.c_str());
-  }
-  return UniqueFd();
 }
 
 // Restores the calling thread's signal mask when the run is over.
@@ -92,21 +62,16 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   sigaddset(&blocked, kNotifyStopSignal);
   MaskRestore mask(blocked);
 
-  LaunchOptions lo;
-  lo.argv = opts.argv;
-  lo.filter = filter_for(opts);
-  lo.child_sigmask = mask.saved();
-  LaunchSource source(std::move(lo));
-  if (auto st = source.prepare(); !st) return st.error();
-  UniqueFd ruleset = landlock_for(opts);
-  source.set_landlock_ruleset(ruleset.get());
+  auto made = make_tracee_source(opts, mask.saved());
+  if (!made) return made.error();
+  TraceeSource& source = **made;
   auto first_tasks = source.start();
-  ruleset.reset();
   if (!first_tasks) return first_tasks.error();
   const pid_t root = first_tasks->front().tid;
 
   ProcessTable table(Outside{getpid(), getpgrp()});
   for (const TaskInfo& t : *first_tasks) table.add(t);
+  source.describe(table);
   SinkConfig sc;
   sc.text = opts.text;
   sc.style.pid_prefix_always = opts.text_is_file;
@@ -115,9 +80,9 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };
   EventSink sink(sc);
   LiveKernelView kernel;
-  KillingTree tree(table, root);
+  const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
-  RunState sv(RunParts{table, *opts.policy, sink, kernel, tree, diag}, opts.printed, root);
+  RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
 
   std::optional<NotifyReceiver> receiver;
@@ -132,6 +97,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
     if (receiver) receiver->stop();
     RunEnd e = control.finish();
     e.root_status = root_status;
+    e.detached = tree->release() != nullptr;
     return e;
   }();
   if (opts.summary) sv.record(summary_of(sv));
@@ -147,6 +113,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
     if (!note) return note.error();
     if (opts.messages != nullptr) std::fprintf(opts.messages, "sigvisor: %s\n", note->c_str());
   }
+  if (!opts.attach.empty()) return attach_exit_plan(end);
   return ExitPlan{exit_status(end), program_death_signal(end)};
 }
 

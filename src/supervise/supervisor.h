@@ -3,6 +3,8 @@
 // tears down in an order that loses no event.
 #pragma once
 
+#include <sys/types.h>
+
 #include <bitset>
 #include <cstdio>
 #include <string>
@@ -16,6 +18,7 @@ namespace sigvisor {
 
 struct SupervisorOptions {
   std::vector<std::string> argv;
+  std::vector<pid_t> attach;       // -p: running processes to attach to instead of argv
   std::FILE* text = nullptr;       // strace-style output, or nullptr
   bool text_is_file = false;       // strace -o: every line gets the [pid N] prefix
   std::FILE* json = nullptr;       // JSON Lines output, or nullptr
