@@ -1,0 +1,199 @@
+// See attach_harness.h.
+#include "attach_harness.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+#include "harness.h"
+
+namespace sigvisor::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string status_field(pid_t pid, pid_t tid, const std::string& name) {
+  std::string path = "/proc/" + std::to_string(pid) + "/";
+  if (tid > 0) path += "task/" + std::to_string(tid) + "/";
+  std::istringstream in(read_file(path + "status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(name + ":", 0) == 0) return line.substr(name.size() + 1);
+  }
+  return {};
+}
+
+int wait_bounded(pid_t pid, int seconds) {
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  int st = 0;
+  while (waitpid(pid, &st, WNOHANG) == 0) {
+    if (Clock::now() > deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return st;
+}
+
+}  // namespace
+
+NativeTarget::NativeTarget(const std::vector<std::string>& argv) {
+  int in[2], out[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  in_ = in[1];
+  out_fd_ = out[0];
+}
+
+NativeTarget::~NativeTarget() {
+  if (pid_ > 0 && !reaped_) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  if (in_ >= 0) close(in_);
+  if (out_fd_ >= 0) close(out_fd_);
+}
+
+void NativeTarget::command(const std::string& line) {
+  const std::string l = line + "\n";
+  if (write(in_, l.data(), l.size()) != static_cast<ssize_t>(l.size())) {
+    ADD_FAILURE() << "cannot write to the target";
+  }
+}
+
+bool NativeTarget::read_until(const std::string& needle, int seconds) {
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  auto found = [&] {  // in a whole line
+    const std::size_t end = out_.rfind('\n');
+    return end != std::string::npos && out_.find(needle) < end;
+  };
+  while (!found()) {
+    if (Clock::now() > deadline) return false;
+    pollfd p{out_fd_, POLLIN, 0};
+    if (poll(&p, 1, 50) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = read(out_fd_, buf, sizeof buf);
+    if (n <= 0) return found();
+    out_.append(buf, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+int NativeTarget::wait_exit(int seconds) {
+  const int st = wait_bounded(pid_, seconds);
+  reaped_ = st != -1;
+  return st;
+}
+
+AttachedSigvisor::AttachedSigvisor(const std::vector<std::string>& args) {
+  dir_ = temp_path("attach");
+  dir_ = dir_.substr(0, dir_.rfind('/'));
+  std::vector<std::string> argv = {SIGVISOR_BIN, "-o", dir_ + "/trace", "--json", dir_ + "/events"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string err = dir_ + "/stderr";
+  pid_ = fork();
+  if (pid_ == 0) {
+    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int n = open("/dev/null", O_RDWR);
+    dup2(n, 0);
+    dup2(n, 1);
+    dup2(e, 2);
+    std::vector<char*> a;
+    a.reserve(argv.size() + 1);
+    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+    a.push_back(nullptr);
+    execv(a[0], a.data());
+    _exit(127);
+  }
+}
+
+AttachedSigvisor::~AttachedSigvisor() {
+  if (pid_ > 0 && !reaped_) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::system(("rm -rf '" + dir_ + "'").c_str());
+}
+
+std::vector<nlohmann::json> AttachedSigvisor::events() const {
+  // The writer may be in the middle of a line: only whole lines are parsed.
+  std::string text = read_file(dir_ + "/events");
+  text.erase(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+bool AttachedSigvisor::has_event(const std::function<bool(const nlohmann::json&)>& pred,
+                                 int seconds) const {
+  return eventually(
+      [&] {
+        for (const auto& e : events()) {
+          if (pred(e)) return true;
+        }
+        return false;
+      },
+      seconds);
+}
+
+int AttachedSigvisor::wait_exit(int seconds) {
+  const int st = wait_bounded(pid_, seconds);
+  if (st == -1) return -1;
+  reaped_ = true;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+std::string AttachedSigvisor::messages() const {
+  return read_file(dir_ + "/stderr");
+}
+
+std::string AttachedSigvisor::trace() const {
+  return read_file(dir_ + "/trace");
+}
+
+pid_t tracer_of(pid_t pid, pid_t tid) {
+  const std::string v = status_field(pid, tid, "TracerPid");
+  return v.empty() ? -1 : static_cast<pid_t>(std::atoi(v.c_str()));
+}
+
+std::vector<pid_t> threads_of(pid_t pid) {
+  std::vector<pid_t> out;
+  DIR* d = opendir(("/proc/" + std::to_string(pid) + "/task").c_str());
+  if (d == nullptr) return out;
+  while (const dirent* e = readdir(d)) {
+    if (e->d_name[0] != '.') out.push_back(static_cast<pid_t>(std::atoi(e->d_name)));
+  }
+  closedir(d);
+  return out;
+}
+
+bool shared_pending(pid_t pid, int sig) {
+  const std::string v = status_field(pid, 0, "ShdPnd");
+  if (v.empty()) return false;
+  const unsigned long long bits = std::strtoull(v.c_str(), nullptr, 16);
+  return ((bits >> (sig - 1)) & 1) != 0;
+}
+
+}  // namespace sigvisor::test
