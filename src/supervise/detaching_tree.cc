@@ -53,7 +53,10 @@ std::size_t DetachingTree::end_tree() {
   // Counted as killing counts: every process in the table now is let go by this request.
   for (pid_t p : table_.all_tgids()) ended_.insert(p);
   requested_.store(true, std::memory_order_release);
-  if (!done_.load(std::memory_order_acquire) && !pthread_equal(pthread_self(), tracer_)) {
+  // Nothing to wake for once the tracer is done, or has nothing left to detach (it may have
+  // left its loop: a stray wake would only interrupt its teardown).
+  if (!done_.load(std::memory_order_acquire) && table_.live_tasks() > 0 &&
+      !pthread_equal(pthread_self(), tracer_)) {
     pthread_kill(tracer_, kTracerWakeSignal);
   }
   return ended_.size();

@@ -97,6 +97,16 @@ bool NativeTarget::read_until(const std::string& needle, int seconds) {
   return true;
 }
 
+void NativeTarget::drain() {
+  pollfd p{out_fd_, POLLIN, 0};
+  char buf[65536];
+  while (poll(&p, 1, 0) > 0) {
+    const ssize_t n = read(out_fd_, buf, sizeof buf);
+    if (n <= 0) return;
+    out_.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 int NativeTarget::wait_exit(int seconds) {
   const int st = wait_bounded(pid_, seconds);
   reaped_ = st != -1;

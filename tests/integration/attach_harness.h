@@ -27,6 +27,8 @@ class NativeTarget {
   // one did. Lines read so far are kept in output().
   bool read_until(const std::string& needle, int seconds = 20);
   const std::string& output() const { return out_; }
+  // Reads what it printed so far without waiting (keeps a chatty target from blocking).
+  void drain();
   // Waits for its exit (bounded); its wait status, or -1.
   int wait_exit(int seconds = 20);
 

@@ -4,10 +4,13 @@
 // followed, a policy applies at syscall entry, and after SIGINT to sigvisor the process
 // runs on exactly as before — not stopped, no tick and no signal lost, a pending signal
 // still pending, a group stop still in effect.
+#include <errno.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -49,6 +52,9 @@ int check_ticks(const std::string& out, bool delivered) {
     }
     EXPECT_EQ(n, next) << "a tick went missing before: " << line;
     if (delivered) EXPECT_EQ(m, n + 1) << "a SIGUSR1 went missing: " << line;
+    // kill() succeeded, or failed with the test policy's EACCES: never anything else (a
+    // call skipped at entry and detached before its exit would say ENOSYS).
+    EXPECT_TRUE((r == 0 && e == 0) || (r == -1 && e == EACCES)) << line;
     next = static_cast<int>(n) + 1;
   }
   return next;
@@ -268,6 +274,93 @@ TEST_F(Attach, AForkedChildIsFollowed) {
   t.command("exit");
   EXPECT_TRUE(t.read_until("bye"));
   check_ticks(t.output(), true);
+}
+
+// Ending the run otherwise detaches too: --timeout (exit 124) and a policy abort (exit
+// 125: the aborting call fails with the rule's errno, the process runs on).
+TEST_F(Attach, TimeoutAndAbortDetach) {
+  for (const bool abort : {false, true}) {
+    SCOPED_TRACE(abort ? "abort" : "timeout");
+    const std::string policy = temp_path("policy.json");
+    std::ofstream(policy) << R"({"name": "abort-on-usr1", "default": "allow", "rules": [
+        {"name": "no-usr1", "match": {"syscall": ["kill"], "sig": ["SIGUSR1"]},
+         "action": "abort", "errno": "EACCES"}]})";
+    NativeTarget t({example("attach_target"), "0", "10"});
+    ASSERT_TRUE(t.read_until("tick 2"));
+    const pid_t pid = t.pid();
+    AttachedSigvisor sv(
+        abort ? std::vector<std::string>{"-P", policy, "-p", std::to_string(pid)}
+              : std::vector<std::string>{"--timeout", "0.3", "-p", std::to_string(pid)});
+    EXPECT_EQ(sv.wait_exit(), abort ? 125 : 124) << sv.messages();
+    if (!abort) {
+      EXPECT_NE(sv.messages().find("detached 1 processes"), std::string::npos) << sv.messages();
+    }
+    EXPECT_EQ(tracer_of(pid), 0);
+    const std::string next = "tick " + std::to_string(check_ticks(t.output(), !abort) + 3) + " ";
+    EXPECT_TRUE(t.read_until(next)) << t.output();
+    t.command("exit");
+    EXPECT_TRUE(t.read_until("bye"));
+    // The one aborting call failed with EACCES; the rest were native.
+    std::size_t refused = 0;
+    for (std::size_t at = 0; (at = t.output().find("errno=13", at)) != std::string::npos; ++at) {
+      ++refused;
+    }
+    EXPECT_EQ(refused, abort ? 1u : 0u) << t.output();
+    check_ticks(t.output(), false);
+  }
+}
+
+// A call refused at its entry stop and detached before its exit stop must still fail with
+// the policy's errno (a skipped syscall otherwise returns ENOSYS). Made likely rather than
+// left to chance: sigvisor is held (SIGSTOP) until the program sits in a refused kill —
+// the address of its kill seen at an entry stop, then the same address with the syscall
+// number gone (-1: skipped) — and only then asked to detach.
+TEST_F(Attach, ADetachInTheMiddleOfARefusedCallKeepsItsErrno) {
+  const std::string policy = temp_path("policy.json");
+  std::ofstream(policy) << R"({"name": "no-usr1", "default": "allow", "rules": [
+      {"name": "no-self-usr1", "match": {"syscall": ["kill"], "sig": ["SIGUSR1"]},
+       "action": "deny", "errno": "EACCES"}]})";
+  NativeTarget t({example("attach_target"), "0", "0"});
+  ASSERT_TRUE(t.read_until("tick 2"));
+  const pid_t pid = t.pid();
+  AttachedSigvisor sv({"-P", policy, "-p", std::to_string(pid), "-e", "trace=none"});
+  ASSERT_TRUE(t.read_until("kill=-1 errno=13")) << t.output();
+  const std::string syscall_file = "/proc/" + std::to_string(pid) + "/syscall";
+  auto held = [&] {  // sigvisor stopped; what the program is stopped in
+    kill(sv.pid(), SIGSTOP);
+    EXPECT_TRUE(eventually([&] {
+      for (pid_t tid : threads_of(sv.pid())) {
+        if (task_state(sv.pid(), tid) != 'T') return false;
+      }
+      return true;
+    }));
+    t.drain();
+    return eventually([&] { return task_state(pid) == 't'; }, 2) ? read_file(syscall_file)
+                                                                 : std::string();
+  };
+  std::string kill_pc;
+  bool caught = false;
+  for (int i = 0; i < 2000 && !caught; ++i) {
+    const std::string sc = held();
+    const std::string pc = sc.substr(sc.rfind(' ') + 1);
+    if (sc.rfind(std::to_string(SYS_kill) + " ", 0) == 0) kill_pc = pc;
+    caught = !kill_pc.empty() && sc.rfind("-1 ", 0) == 0 && pc == kill_pc;
+    if (!caught) kill(sv.pid(), SIGCONT);
+  }
+  if (!caught) {
+    kill(sv.pid(), SIGCONT);
+    GTEST_SKIP() << "never held the program inside a refused kill";
+  }
+  kill(sv.pid(), SIGINT);
+  kill(sv.pid(), SIGCONT);
+  EXPECT_EQ(sv.wait_exit(), 128 + SIGINT) << sv.messages();
+  const std::size_t at_detach = t.output().size();
+  const std::string next = "tick " + std::to_string(check_ticks(t.output(), false) + 10) + " ";
+  EXPECT_TRUE(t.read_until(next));
+  EXPECT_NE(t.output().find("kill=0", at_detach), std::string::npos);
+  t.command("exit");
+  EXPECT_TRUE(t.read_until("bye"));
+  check_ticks(t.output(), false);  // no ENOSYS: every kill was 0 or EACCES
 }
 
 TEST(AttachCli, APidWithAProgramIsAUsageError) {
