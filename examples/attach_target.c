@@ -14,6 +14,8 @@
  *   unblock  unblock SIGUSR2
  *   fork     a child sends itself SIGUSR1, prints "child C usr1=1" and exits 0;
  *            the parent prints "forked C status S"
+ *   spin     unblock SIGUSR2, print "spinning" and spin in user space (no syscall)
+ *            until a SIGUSR2 arrives; then block it again and print "spun: got SIGUSR2"
  *   exit     print "bye" and exit 0 (EOF on stdin too)
  * Prints "pid P" first.
  */
@@ -71,6 +73,18 @@ static void fork_child(void)
     printf("forked %d status %d\n", c, status);
 }
 
+/* Its next ptrace stop can only be the delivery of the SIGUSR2 it waits for. */
+static void spin(void)
+{
+    set_mask(SIG_UNBLOCK, SIGUSR2);
+    printf("spinning\n");
+    while (!atomic_load(&usr2)) {
+    }
+    atomic_store(&usr2, 0);
+    set_mask(SIG_BLOCK, SIGUSR2);
+    printf("spun: got SIGUSR2\n");
+}
+
 /* One command from stdin; returns 0 to stop. */
 static int command(void)
 {
@@ -78,6 +92,7 @@ static int command(void)
     if (!fgets(line, sizeof line, stdin)) return 0;
     if (strncmp(line, "unblock", 7) == 0) set_mask(SIG_UNBLOCK, SIGUSR2);
     if (strncmp(line, "fork", 4) == 0) fork_child();
+    if (strncmp(line, "spin", 4) == 0) spin();
     if (strncmp(line, "exit", 4) == 0) return 0;
     return 1;
 }

@@ -2,13 +2,18 @@
 #include "attach_harness.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <thread>
@@ -42,6 +47,35 @@ int wait_bounded(pid_t pid, int seconds) {
 }
 
 }  // namespace
+
+void AttachTest::SetUp() {
+  SigvisorTest::SetUp();
+  if (IsSkipped()) return;
+  if (results_mode()) GTEST_SKIP() << "-p decides every call at ptrace stops already";
+}
+
+bool is_call(const nlohmann::json& e, const std::string& name, pid_t pid) {
+  return e.value("event", "") == "syscall" && e.value("syscall", "") == name &&
+         e.value("pid", 0) == pid;
+}
+
+int check_ticks(const std::string& out, bool delivered) {
+  std::istringstream in(out);
+  std::string line;
+  int next = 0;
+  while (std::getline(in, line)) {
+    long n = 0, m = 0;
+    int r = 0, e = 0;
+    if (std::sscanf(line.c_str(), "tick %ld usr1=%ld kill=%d errno=%d", &n, &m, &r, &e) != 4) {
+      continue;
+    }
+    EXPECT_EQ(n, next) << "a tick went missing before: " << line;
+    if (delivered) EXPECT_EQ(m, n + 1) << "a SIGUSR1 went missing: " << line;
+    EXPECT_TRUE((r == 0 && e == 0) || (r == -1 && e == EACCES)) << line;
+    next = static_cast<int>(n) + 1;
+  }
+  return next;
+}
 
 NativeTarget::NativeTarget(const std::vector<std::string>& argv) {
   int in[2], out[2];
@@ -181,6 +215,56 @@ std::string AttachedSigvisor::messages() const {
 
 std::string AttachedSigvisor::trace() const {
   return read_file(dir_ + "/trace");
+}
+
+TracerHold::TracerHold(pid_t sigvisor) : sv_(sigvisor) {
+  seized_ = ptrace(PTRACE_SEIZE, sv_, nullptr, nullptr) == 0;
+}
+
+TracerHold::~TracerHold() {
+  if (seized_) let_go();
+}
+
+TracerHold::Held TracerHold::freeze() {
+  if (ptrace(PTRACE_INTERRUPT, sv_, nullptr, nullptr) != 0) return Held::failed;
+  for (;;) {
+    int st = 0;
+    if (waitpid(sv_, &st, __WALL) != sv_ || !WIFSTOPPED(st)) return Held::failed;
+    if ((st >> 16) == PTRACE_EVENT_STOP) break;
+    // A signal to the dispatcher thread on its way: passed on, the interrupt still comes.
+    ptrace(PTRACE_CONT, sv_, nullptr, WSTOPSIG(st));
+  }
+#if defined(__x86_64__)
+  // In wait4: -ERESTARTSYS when it slept, the pid of the stop it collected otherwise.
+  user_regs_struct regs{};
+  if (ptrace(PTRACE_GETREGS, sv_, nullptr, &regs) != 0) return Held::failed;
+  if (static_cast<long>(regs.orig_rax) != SYS_wait4) return Held::elsewhere;
+  return static_cast<long>(regs.rax) == -512 ? Held::asleep
+         : static_cast<long>(regs.rax) > 0   ? Held::collected
+                                             : Held::elsewhere;
+#else
+  return Held::elsewhere;
+#endif
+}
+
+void TracerHold::thaw() {
+  ptrace(PTRACE_CONT, sv_, nullptr, nullptr);
+}
+
+void TracerHold::let_go() {
+  ptrace(PTRACE_DETACH, sv_, nullptr, nullptr);
+  seized_ = false;
+}
+
+bool TracerHold::pending(int sig) const {
+  const std::string v = status_field(sv_, sv_, "SigPnd");
+  return !v.empty() && ((std::strtoull(v.c_str(), nullptr, 16) >> (sig - 1)) & 1) != 0;
+}
+
+std::string syscall_of(pid_t pid) {
+  return eventually([&] { return task_state(pid) == 't'; }, 2)
+             ? read_file("/proc/" + std::to_string(pid) + "/syscall")
+             : std::string();
 }
 
 pid_t tracer_of(pid_t pid, pid_t tid) {
