@@ -80,6 +80,8 @@ TEST_F(AttachTest, ADetachAtADeliveryStopDeliversTheSignal) {
   ASSERT_TRUE(sv.has_event([&](const json& e) { return is_call(e, "kill", pid); }));
   t.command("spin");
   ASSERT_TRUE(t.read_until("spinning"));
+  // Past the exit stop of the write that said so: spinning, in no stop.
+  ASSERT_TRUE(eventually([&] { return task_state(pid) == 'R'; }));
   TracerHold hold(sv.pid());
   ASSERT_TRUE(hold.ok());
   ASSERT_TRUE(eventually([&] {
@@ -87,6 +89,7 @@ TEST_F(AttachTest, ADetachAtADeliveryStopDeliversTheSignal) {
     hold.thaw();
     return false;
   })) << "sigvisor's dispatcher was never found asleep";
+  ASSERT_EQ(task_state(pid), 'R') << "the program is in a stop already";
   ASSERT_EQ(kill(pid, SIGUSR2), 0);
   const std::string sc = syscall_of(pid);
   EXPECT_EQ(sc.rfind("-1 ", 0), 0u) << "not in a syscall: " << sc;
