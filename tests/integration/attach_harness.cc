@@ -174,6 +174,10 @@ AttachedSigvisor::~AttachedSigvisor() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
+  // Attach mode's events are checked against docs/events.schema.json too (whole lines).
+  std::string lines = read_file(dir_ + "/events");
+  lines.erase(lines.rfind('\n') == std::string::npos ? 0 : lines.rfind('\n') + 1);
+  append_events_log(lines);
   std::system(("rm -rf '" + dir_ + "'").c_str());
 }
 

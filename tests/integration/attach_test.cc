@@ -275,6 +275,30 @@ TEST_F(AttachTest, TimeoutAndAbortDetach) {
   }
 }
 
+// A policy `kill` still kills the caller under -p (a policy decision, not the end of the
+// run); with the process gone sigvisor exits 0.
+TEST_F(AttachTest, APolicyKillStillKillsTheCaller) {
+  const std::string policy = temp_path("policy.json");
+  std::ofstream(policy) << R"({"name": "kill-on-usr1", "default": "allow", "rules": [
+      {"name": "no-usr1", "match": {"syscall": ["kill"], "sig": ["SIGUSR1"]},
+       "action": "kill"}]})";
+  NativeTarget t({example("attach_target"), "0", "10"});
+  ASSERT_TRUE(t.read_until("tick 2"));
+  const pid_t pid = t.pid();
+  AttachedSigvisor sv({"-P", policy, "-p", std::to_string(pid)});
+  EXPECT_EQ(sv.wait_exit(), 0) << sv.messages();
+  const int st = t.wait_exit();
+  EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) << st;
+  bool killed_call = false, died = false;
+  for (const json& e : sv.events()) {
+    killed_call |= is_call(e, "kill", pid) && e["action"] == "kill";
+    died |= e.value("event", "") == "exit" && e.value("pid", 0) == pid &&
+            e["status"].value("signal", "") == "SIGKILL";
+  }
+  EXPECT_TRUE(killed_call);
+  EXPECT_TRUE(died);
+}
+
 TEST(AttachCli, APidWithAProgramIsAUsageError) {
   Outcome r = run_native({SIGVISOR_BIN, "-p", "1", "--", "/bin/true"});
   EXPECT_EQ(r.exit_status, 2);
