@@ -70,5 +70,14 @@ complete_words "$bin" --format ""
 complete_words "$bin" -P trace -- --pol
 hasnt "after -- the program's words" --policy
 
+# 6. -p offers running pids (this shell's own among them), after a comma too; the pid is
+#    -p's value, not the program.
+complete_words "$bin" -p "$$"
+has "-p pid" "$$"
+complete_words "$bin" --attach "1,$$"
+has "--attach pid list" "1,$$"
+complete_words "$bin" -p 1 --pol
+has "options after -p PID" --policy
+
 if [[ $fail -eq 0 ]]; then echo "completion: all checks passed"; fi
 exit $fail

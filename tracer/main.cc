@@ -99,12 +99,16 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
 
   SupervisorOptions so;
   so.argv = cli->command;
+  so.attach = cli->attach;
   if (!cli->user.empty()) {
     auto r = resolve_run_as(cli->user);
     if (!r) return fail(r.error().message);
     so.run_as = std::move(*r);
   }
-  if (policy.requires_user() && geteuid() == 0 && !so.run_as) {
+  if (so.run_as && !so.attach.empty()) {
+    return fail("--user cannot be combined with -p: an attached process keeps its user");
+  }
+  if (policy.requires_user() && geteuid() == 0 && !so.run_as && so.attach.empty()) {
     return fail("-P " + cli->policy + ": policy \"" + policy.name() +
                 "\" will not run a program as root: name an unprivileged user with --user USER");
   }

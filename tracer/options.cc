@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "pid_list.h"
+
 namespace sigvisor {
 namespace po = boost::program_options;
 
@@ -13,8 +15,9 @@ namespace {
 
 // Options whose value may be the next word.
 const std::set<std::string> kTakesValue = {
-    "-P", "--policy",  "-o",      "--output",         "--format",     "--json",
-    "-e", "--timeout", "--graph", "--timeout-signal", "--kill-after", "--user"};
+    "-P",           "--policy", "-o",        "--output", "--format",
+    "--json",       "-e",       "--timeout", "--graph",  "--timeout-signal",
+    "--kill-after", "--user",   "-p",        "--attach"};
 
 int command_start(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -32,8 +35,10 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
   CliOptions o;
   po::options_description desc(
       "Usage: sigvisor [options] [--] PROG [ARGS...]\n"
-      "Runs PROG under seccomp user notification and ptrace, and records (and polices)\n"
-      "every signal it sends, blocks, waits for or receives.\n\nOptions");
+      "       sigvisor [options] -p PID[,PID...]\n"
+      "Runs PROG under seccomp user notification and ptrace (or attaches to running\n"
+      "processes with ptrace alone), and records (and polices) every signal it sends,\n"
+      "blocks, waits for or receives.\n\nOptions");
   // clang-format off
   desc.add_options()
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
@@ -69,6 +74,10 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
       ("user", po::value(&o.user)->value_name("USER[:GROUP]"),
        "run the program as USER (and GROUP; USER's supplementary groups), with no "
        "capabilities left, as strace -u (sigvisor must be root)")
+      ("attach,p", po::value<std::vector<std::string>>()->composing()->value_name("PID[,PID...]"),
+       "attach to running processes (all their threads, and the children they start) "
+       "instead of running a program; repeatable. The slower path: without a filter every "
+       "syscall stops twice. SIGINT/SIGTERM detach, and the processes run on")
       ("no-landlock", po::bool_switch(&o.no_landlock),
        "do not confine the tree with Landlock's signal scope (applied when the policy "
        "forbids outside targets and the kernel has Landlock ABI 6)")
@@ -111,8 +120,16 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
   }
   if (start < argc && std::string(argv[start]) == "--") ++start;
   for (int i = start; i < argc; ++i) o.command.emplace_back(argv[i]);
-  if (o.command.empty() && !o.help && !o.version) {
-    return make_error("no program to run (usage: sigvisor [options] [--] PROG [ARGS...])");
+  if (vm.count("attach") != 0) {
+    auto pids = parse_pid_list(vm["attach"].as<std::vector<std::string>>());
+    if (!pids) return make_error(pids.error().message);
+    o.attach = std::move(*pids);
+    // strace traces both; one front end per run keeps exit status and ending simple.
+    if (!o.command.empty()) return make_error("-p cannot be combined with a program to run");
+  }
+  if (o.command.empty() && o.attach.empty() && !o.help && !o.version) {
+    return make_error(
+        "no program to run (usage: sigvisor [options] [--] PROG [ARGS...] or -p PID)");
   }
   return o;
 }

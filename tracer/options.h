@@ -2,6 +2,8 @@
 // every mistake is one line naming the option, and exit status 2.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,8 +15,9 @@ namespace sigvisor {
 
 struct CliOptions {
   std::vector<std::string> command;
-  std::string policy;  // -P: file path or shipped policy name; empty: built-in trace
-  std::string output;  // -o
+  std::vector<pid_t> attach;  // -p PID[,PID...] (repeatable): instead of a command
+  std::string policy;         // -P: file path or shipped policy name; empty: built-in trace
+  std::string output;         // -o
   std::string format = "text";
   std::string json_file;  // --json
   std::string graph;      // --graph FILE.dot

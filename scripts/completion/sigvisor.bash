@@ -1,6 +1,7 @@
 # bash completion for sigvisor: options (taken from `sigvisor --help`, so they stay in
 # step with the binary), shipped policy names and policy files for -P/--policy, files for
-# -o/--output/--json/--graph, and the command after `--` or the first non-option word.
+# -o/--output/--json/--graph, process ids for -p/--attach, and the command after `--` or
+# the first non-option word.
 # Installed as share/bash-completion/completions/sigvisor.
 
 # Where the shipped policies are: next to the sigvisor that will run
@@ -49,7 +50,7 @@ _sigvisor() {
         fi
         case $word in
             -P | --policy | -o | --output | --format | --json | -e | --timeout | --graph | \
-                --timeout-signal | --kill-after)
+                --timeout-signal | --kill-after | --user | -p | --attach)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -82,6 +83,14 @@ _sigvisor() {
             ;;
         --timeout-signal)
             COMPREPLY=($(compgen -W "TERM INT HUP QUIT KILL USR1 USR2" -- "$cur"))
+            return 0
+            ;;
+        -p | --attach)
+            # Running processes, after the last comma of a PID,PID list.
+            local prefix="" pids
+            [[ $cur == *,* ]] && prefix=${cur%,*},
+            pids=$(ps -e -o pid= 2>/dev/null | tr -d ' ')
+            COMPREPLY=($(compgen -P "$prefix" -W "$pids" -- "${cur##*,}"))
             return 0
             ;;
     esac

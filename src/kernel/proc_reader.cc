@@ -91,6 +91,7 @@ std::optional<ProcStatus> parse_status(std::string_view text) {
   if (auto state = field(text, "State"); state && !state->empty()) s.state = state->front();
   if (auto ppid = field(text, "PPid")) s.ppid = leading_int<pid_t>(*ppid).value_or(0);
   if (auto uid = field(text, "Uid")) s.real_uid = leading_int<uid_t>(*uid);
+  if (auto tracer = field(text, "TracerPid")) s.tracer = leading_int<pid_t>(*tracer).value_or(0);
   return s;
 }
 
@@ -180,6 +181,18 @@ bool is_thread_of(pid_t pid, pid_t tid) {
   if (pid <= 0 || tid <= 0) return false;
   struct stat st {};
   return ::stat(proc_path(pid, tid, "").c_str(), &st) == 0;
+}
+
+std::vector<pid_t> list_threads(pid_t tgid) {
+  std::vector<pid_t> out;
+  const std::string path = "/proc/" + std::to_string(tgid) + "/task";
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return out;
+  while (const dirent* e = ::readdir(dir)) {
+    if (auto tid = leading_int<pid_t>(e->d_name); tid && *tid > 0) out.push_back(*tid);
+  }
+  ::closedir(dir);
+  return out;
 }
 
 std::optional<std::vector<pid_t>> list_processes() {

@@ -25,6 +25,7 @@ struct ProcStatus {
   pid_t tgid = 0;
   pid_t ppid = 0;  // thread group id of the real parent (not the tracer)
   std::optional<uid_t> real_uid;
+  pid_t tracer = 0;  // TracerPid: 0 when not traced
 };
 
 // What /proc/PID/stat says (one line; the name is between the first '(' and the LAST ')',
@@ -55,6 +56,8 @@ std::string read_exe(pid_t pid);  // "" when unknown
 std::vector<std::string> read_cmdline(pid_t pid);
 // Whether `tid` is a thread of process `pid` (/proc/PID/task/TID exists).
 bool is_thread_of(pid_t pid, pid_t tid);
+// Every thread id of process `tgid` (/proc/TGID/task); empty when it is gone.
+std::vector<pid_t> list_threads(pid_t tgid);
 // Every process id in /proc (threads excluded); none when /proc cannot be listed.
 std::optional<std::vector<pid_t>> list_processes();
 

@@ -121,10 +121,10 @@ void ControlLoop::on_timeout() {
   sv_.diag.debug("control: timeout");
   if (end_.cause == RunEnd::Cause::program_exited) {
     end_.cause = RunEnd::Cause::timeout;
-    end_.signal = opts_.timeout_signal;
+    end_.signal = sv_.tree.lets_go() ? SIGKILL : opts_.timeout_signal;
   }
   sv_.set_end_status(kTimeoutExitStatus);
-  if (opts_.timeout_signal == SIGKILL) {
+  if (opts_.timeout_signal == SIGKILL || sv_.tree.lets_go()) {
     sv_.end_run(kTimeoutExitStatus);
     end_.ended = sv_.tree.end_tree();
     return;

@@ -38,8 +38,9 @@ Result<std::vector<TaskInfo>> LaunchSource::start() {
   ls.child_sigmask = opts_.child_sigmask;
   ls.child_dispositions = opts_.child_dispositions;
   ls.run_as = opts_.run_as ? &*opts_.run_as : nullptr;
-  ls.landlock_ruleset = opts_.landlock_ruleset;
+  ls.landlock_ruleset = opts_.landlock_ruleset.get();
   auto launched = launch(ls);
+  opts_.landlock_ruleset.reset();  // entered by the child (or never will be)
   if (!launched) return launched.error();
   child_ = std::move(*launched);
   const pid_t pid = child_->pid;

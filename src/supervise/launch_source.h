@@ -12,6 +12,7 @@
 #include "kernel/seccomp_filter.h"
 #include "supervise/launcher.h"
 #include "supervise/tracee_source.h"
+#include "unique_fd.h"
 
 namespace sigvisor {
 
@@ -21,7 +22,7 @@ struct LaunchOptions {
   sigset_t child_sigmask{};                     // the mask the program starts with
   std::vector<Disposition> child_dispositions;  // as sigvisor's caller left them
   std::optional<RunAs> run_as;                  // --user
-  int landlock_ruleset = -1;                    // a Landlock ruleset to enter, or -1
+  UniqueFd landlock_ruleset;  // a Landlock ruleset to enter (closed once entered), or none
 };
 
 class LaunchSource final : public TraceeSource {
@@ -30,15 +31,18 @@ class LaunchSource final : public TraceeSource {
   ~LaunchSource() override;
   // Builds the filter only: a bad filter must fail before anything is started.
   Status prepare();
-  // The Landlock ruleset to enter (owned by the caller until start() returns), or -1.
-  void set_landlock_ruleset(int fd) { opts_.landlock_ruleset = fd; }
+  // The Landlock ruleset to enter, or none: closed once the program entered it.
+  void set_landlock_ruleset(UniqueFd fd) { opts_.landlock_ruleset = std::move(fd); }
   Result<std::vector<TaskInfo>> start() override;
+  std::unique_ptr<TreeControl> make_tree(const ProcessTable& table, pid_t root) override {
+    return std::make_unique<KillingTree>(table, root);
+  }
   int listener() const override { return child_ ? child_->listener.get() : -1; }
   RestartRule restart_rule() const override { return RestartRule::filtered; }
   Status release() override;
   // Whether the program's group was given the terminal at launch; from now on the caller
   // (the job-control proxy) gives it back, not finish().
-  bool hand_over_terminal();
+  bool hand_over_terminal() override;
   void finish() override;
 
  private:

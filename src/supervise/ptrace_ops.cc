@@ -39,6 +39,13 @@ bool PtraceOps::resume(pid_t pid, Resume how, int sig) {
   return false;
 }
 
+bool PtraceOps::interrupt(pid_t pid) {
+  diag_.debug("ptrace(PTRACE_INTERRUPT) %d", static_cast<int>(pid));
+  if (ptrace(PTRACE_INTERRUPT, pid, nullptr, nullptr) == 0) return true;
+  diag_.call_failed("ptrace(PTRACE_INTERRUPT)", pid, errno);
+  return false;
+}
+
 std::optional<unsigned long> PtraceOps::event_msg(pid_t pid) {
   unsigned long msg = 0;
   if (ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &msg) == 0) return msg;

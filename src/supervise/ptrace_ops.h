@@ -26,6 +26,8 @@ class PtraceOps {
  public:
   explicit PtraceOps(Diagnostics& diag) : diag_(diag) {}
   bool resume(pid_t pid, Resume how, int sig = 0);
+  // PTRACE_INTERRUPT (seized tasks): the task reports a stop soon.
+  bool interrupt(pid_t pid);
   std::optional<unsigned long> event_msg(pid_t pid);
   bool siginfo(pid_t pid, siginfo_t& si);
   // PTRACE_GET_SYSCALL_INFO; false when it fails or says nothing.

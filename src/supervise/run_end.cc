@@ -23,11 +23,12 @@ int program_death_signal(const RunEnd& end) {
 
 std::string end_message(const RunEnd& end) {
   char buf[200];
+  const char* verb = end.detached ? "detached" : "killed";
   switch (end.cause) {
     case RunEnd::Cause::timeout:
       if (end.signal == SIGKILL) {
-        std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: killed %zu processes",
-                      end.timeout_s, end.ended);
+        std::snprintf(buf, sizeof buf, "sigvisor: timeout after %g s: %s %zu processes",
+                      end.timeout_s, verb, end.ended);
       } else if (end.killed_after) {
         std::snprintf(buf, sizeof buf,
                       "sigvisor: timeout after %g s: sent %s to %zu processes, killed %zu "
@@ -40,8 +41,8 @@ std::string end_message(const RunEnd& end) {
       }
       return buf;
     case RunEnd::Cause::fatal_signal:
-      std::snprintf(buf, sizeof buf, "sigvisor: received %s: killed %zu processes",
-                    std::string(signal_name(end.signal)).c_str(), end.ended);
+      std::snprintf(buf, sizeof buf, "sigvisor: received %s: %s %zu processes",
+                    std::string(signal_name(end.signal)).c_str(), verb, end.ended);
       return buf;
     case RunEnd::Cause::program_exited:
     case RunEnd::Cause::policy_abort:

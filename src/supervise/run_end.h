@@ -25,6 +25,7 @@ struct RunEnd {
   int end_status = 0;         // the status the first request to end the run chose, or 0
   double timeout_s = 0;       // --timeout, for the message
   double kill_after_s = 0;    // --kill-after, for the message
+  bool detached = false;      // ending the tree let go of it (attach) instead of killing it
 };
 
 // The program's own status (128+N when it was killed by signal N), or the status chosen

@@ -29,10 +29,22 @@ int run_stop_dispatcher(RunState& sv, RestartRule rule, SendWitness* witness) {
   senders.set_witness(witness, &sv.diag);
   DeliveryStops deliveries(ctx, senders);
 
+  // Attach mode lets go of the tree instead of killing it (tree_release.h): from then on
+  // every stop is handled as usual and then detached, and no new call is decided.
+  TreeRelease* const release = sv.tree.release();
+  bool woken = false;
   for (;;) {
+    const ReleaseStep step = release ? release->before_wait(ops, woken) : ReleaseStep::hold;
+    if (step == ReleaseStep::done) break;
+    if (step == ReleaseStep::releasing && rule != RestartRule::detach) {
+      rule = RestartRule::detach;
+      syscalls.stop_deciding();
+    }
+    woken = false;
     int status = 0;
     pid_t pid = waitpid(-1, &status, __WALL);
     if (pid < 0) {
+      woken = errno == EINTR;
       if (errno == EINTR) continue;
       if (errno != ECHILD) sv.diag.call_failed("waitpid", -1, errno);
       break;  // ECHILD: nothing left to trace
@@ -77,6 +89,10 @@ int run_stop_dispatcher(RunState& sv, RestartRule rule, SendWitness* witness) {
     }
     r = apply_rule(rule, r);
     ops.resume(pid, r.how, r.sig);
+    if (r.how == Resume::detach) {  // no longer ours: it reports nothing more
+      syscalls.forget(pid);
+      sv.table.remove(pid);
+    }
   }
   return lifecycle.root_status();
 }

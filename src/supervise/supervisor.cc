@@ -13,12 +13,11 @@
 #include <optional>
 
 #include "event_sink.h"
-#include "kernel/landlock.h"
 #include "ktrace/kernel_trace.h"
 #include "signal_graph.h"
 #include "supervise/control_loop.h"
+#include "supervise/front_end.h"
 #include "supervise/job_control.h"
-#include "supervise/launch_source.h"
 #include "supervise/notify_loop.h"
 #include "supervise/run_state.h"
 #include "supervise/stop_dispatcher.h"
@@ -26,21 +25,6 @@
 
 namespace sigvisor {
 namespace {
-
-FilterSpec filter_for(const SupervisorOptions& opts) {
-  FilterSpec f;
-  for (std::size_t i = 0; i < kSysCount; ++i) {
-    // rt_sigreturn runs after every handler and carries nothing to police: only traced
-    // (decoded, with its result) when --results asks for it, as strace shows it.
-    if (static_cast<Sys>(i) == Sys::rt_sigreturn && !opts.results.test(i)) continue;
-    if (opts.results.test(i)) {
-      f.trace.set(i);
-    } else {
-      f.notify.set(i);
-    }
-  }
-  return f;
-}
 
 SummaryEvent summary_of(const RunState& sv) {
   SummaryEvent s;
@@ -57,20 +41,6 @@ SummaryEvent summary_of(const RunState& sv) {
   });
   s.lost_notifications = sv.lost_notifications.load();
   return s;
-}
-
-// The Landlock ruleset the target enters, when asked for and possible; otherwise a
-// one-line warning (once) and supervision by sigvisor alone.
-UniqueFd landlock_for(const SupervisorOptions& opts) {
-  if (!opts.landlock || !opts.policy->forbids_outside()) return UniqueFd();
-  auto rs = signal_scope_ruleset();
-  if (rs) return std::move(*rs);
-  if (opts.messages != nullptr) {
-    std::fprintf(opts.messages,
-                 "sigvisor: warning: no kernel backstop for signals leaving the sandbox: %s\n",
-                 rs.error().message.c_str());
-  }
-  return UniqueFd();
 }
 
 // sigvisor ignores SIGPIPE and SIGXFSZ for itself during a run: a closed pipe or a file
@@ -139,23 +109,16 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   MaskRestore mask(blocked);
   IgnoredForTheRun ignored;
 
-  LaunchOptions lo;
-  lo.argv = opts.argv;
-  lo.filter = filter_for(opts);
-  lo.child_sigmask = mask.saved();
-  lo.child_dispositions = ignored.saved();
-  lo.run_as = opts.run_as;
-  LaunchSource source(std::move(lo));
-  if (auto st = source.prepare(); !st) return st.error();
-  UniqueFd ruleset = landlock_for(opts);
-  source.set_landlock_ruleset(ruleset.get());
+  auto made = make_tracee_source(opts, mask.saved(), ignored.saved());
+  if (!made) return made.error();
+  TraceeSource& source = **made;
   auto first_tasks = source.start();
-  ruleset.reset();
   if (!first_tasks) return first_tasks.error();
   const pid_t root = first_tasks->front().tid;
 
   ProcessTable table(Outside{getpid(), getpgrp()});
   for (const TaskInfo& t : *first_tasks) table.add(t);
+  source.describe(table);
   SinkConfig sc;
   sc.text = opts.text;
   sc.style.pid_prefix_always = opts.text_is_file;
@@ -165,14 +128,17 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };
   EventSink sink(sc);
   LiveKernelView kernel;
-  KillingTree tree(table, root);
+  const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
-  RunState sv(RunParts{table, *opts.policy, sink, kernel, tree, diag}, opts.printed, root);
+  RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
   // The job-control proxy owns the terminal from here on (the launcher may have given it
-  // to the program's group).
-  JobControl job(isatty(STDIN_FILENO) ? STDIN_FILENO : -1, root, source.hand_over_terminal(), diag);
-  sv.job = &job;
+  // to the program's group). An attached process is not our job.
+  std::optional<JobControl> job;
+  if (opts.attach.empty()) {
+    job.emplace(isatty(STDIN_FILENO) ? STDIN_FILENO : -1, root, source.hand_over_terminal(), diag);
+    sv.job = &*job;
+  }
   // Before the program runs, so no send to it is missed; removed when `ktrace` goes.
   std::unique_ptr<KernelTrace> ktrace = start_kernel_trace(opts, table, diag);
 
@@ -181,7 +147,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   ControlLoop control(sv, ControlOptions{opts.timeout_s, opts.timeout_signal, opts.kill_after_s});
   if (auto st = control.ready(); !st) {
     // The program has not run yet (it waits for release): it never will.
-    tree.end_tree();
+    tree->end_tree();
     receiver.reset();
     (void)run_stop_dispatcher(sv, source.restart_rule(), nullptr);
     sink.close();
@@ -196,12 +162,13 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
     if (receiver) receiver->stop();
     RunEnd e = control.finish();
     e.root_status = root_status;
+    e.detached = tree->release() != nullptr;
     return e;
   }();
   ktrace.reset();
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
-  job.restore_terminal();
+  if (job) job->restore_terminal();
   source.finish();
   if (auto line = end_message(end); !line.empty() && opts.messages != nullptr) {
     std::fprintf(opts.messages, "%s\n", line.c_str());
@@ -213,6 +180,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
     if (!note) return note.error();
     if (opts.messages != nullptr) std::fprintf(opts.messages, "sigvisor: %s\n", note->c_str());
   }
+  if (!opts.attach.empty()) return attach_exit_plan(end);
   return ExitPlan{exit_status(end), program_death_signal(end)};
 }
 

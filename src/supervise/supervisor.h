@@ -3,6 +3,8 @@
 // tears down in an order that loses no event.
 #pragma once
 
+#include <sys/types.h>
+
 #include <bitset>
 #include <csignal>
 #include <cstdio>
@@ -20,6 +22,7 @@ namespace sigvisor {
 struct SupervisorOptions {
   std::vector<std::string> argv;
   std::optional<RunAs> run_as;     // --user: run the program as this user
+  std::vector<pid_t> attach;       // -p: running processes to attach to instead of argv
   std::FILE* text = nullptr;       // strace-style output, or nullptr
   bool text_is_file = false;       // strace -o: every line gets the [pid N] prefix
   std::FILE* json = nullptr;       // JSON Lines output, or nullptr

@@ -30,18 +30,55 @@ class PtraceExitPort final : public CallPort {
 }  // namespace
 
 Restart SyscallStops::on_seccomp_entry(const Stop& s) {
-  const pid_t pid = s.pid;
   __ptrace_syscall_info info;
-  auto sys = c_.ops.syscall_info(pid, info) && info.op == PTRACE_SYSCALL_INFO_SECCOMP
-                 ? c_.arch.lookup(info.arch, static_cast<int>(info.seccomp.nr))
-                 : std::nullopt;
+  if (!c_.ops.syscall_info(s.pid, info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) return {};
+  auto sys = c_.arch.lookup(info.arch, static_cast<int>(info.seccomp.nr));
   if (!sys) return {};
+  std::array<uint64_t, 6> regs{};
+  for (std::size_t i = 0; i < regs.size(); ++i) regs[i] = info.seccomp.args[i];
+  return enter(s.pid, *sys, info, regs);
+}
+
+Restart SyscallStops::on_syscall_stop(const Stop& s) {
+  auto it = pending_.find(s.pid);
+  if (it == pending_.end()) {
+    // No call of ours waits here: an entry (attach mode has no filter and stops at every
+    // one), or the exit of a call that is not ours.
+    __ptrace_syscall_info info;
+    if (!deciding_ || !c_.ops.syscall_info(s.pid, info) || info.op != PTRACE_SYSCALL_INFO_ENTRY) {
+      return {};
+    }
+    auto sys = c_.arch.lookup(info.arch, static_cast<int>(info.entry.nr));
+    if (!sys) return {};
+    std::array<uint64_t, 6> regs{};
+    for (std::size_t i = 0; i < regs.size(); ++i) regs[i] = info.entry.args[i];
+    // Of fcntl, ioctl and prctl only the commands the filter would route are ours.
+    if (spec(*sys).family == Family::indirect && indirect_command(*sys, regs) == nullptr) return {};
+    return enter(s.pid, *sys, info, regs);
+  }
+  PreparedCall p = it->second;
+  pending_.erase(it);
+  CallData& call = p.ev.call;
+  if (!is_refusal(p.decision.action)) {
+    __ptrace_syscall_info info;
+    if (c_.ops.syscall_info(s.pid, info) && info.op == PTRACE_SYSCALL_INFO_EXIT) {
+      call.retval = info.exit.rval;
+      if (!info.exit.is_error) c_.sv.kernel.read_out(s.pid, call);
+    }
+  }
+  PtraceExitPort port(s.pid);
+  conclude_call(p, port, c_.sv);  // enforced before the resume: a killed caller never runs on
+  return {};
+}
+
+Restart SyscallStops::enter(pid_t pid, Sys sys, const __ptrace_syscall_info& info,
+                            const std::array<uint64_t, 6>& regs) {
   PreparedCall p;
   p.started = std::chrono::steady_clock::now();
   CallData& call = p.ev.call;
-  call.sys = *sys;
+  call.sys = sys;
   call.arch = info.arch;
-  for (int i = 0; i < 6; ++i) call.regs[i] = info.seccomp.args[i];
+  call.regs = regs;
   if (call.sys == Sys::rt_sigreturn) {
     // Decoded, never policed (it only ends a handler): the mask it is about to restore.
     if (auto offset = sigreturn_mask_offset(call.arch)) {
@@ -60,24 +97,6 @@ Restart SyscallStops::on_seccomp_entry(const Stop& s) {
   }
   pending_[pid] = p;
   return {Resume::syscall};  // next stop: this call's exit
-}
-
-Restart SyscallStops::on_syscall_stop(const Stop& s) {
-  auto it = pending_.find(s.pid);
-  if (it == pending_.end()) return {};
-  PreparedCall p = it->second;
-  pending_.erase(it);
-  CallData& call = p.ev.call;
-  if (!is_refusal(p.decision.action)) {
-    __ptrace_syscall_info info;
-    if (c_.ops.syscall_info(s.pid, info) && info.op == PTRACE_SYSCALL_INFO_EXIT) {
-      call.retval = info.exit.rval;
-      if (!info.exit.is_error) c_.sv.kernel.read_out(s.pid, call);
-    }
-  }
-  PtraceExitPort port(s.pid);
-  conclude_call(p, port, c_.sv);  // enforced before the resume: a killed caller never runs on
-  return {};
 }
 
 void SyscallStops::on_task_gone(pid_t tid) {

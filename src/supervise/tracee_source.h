@@ -1,14 +1,17 @@
 // Where the traced tree comes from: the front end. Launch (launch_source.h) starts a
-// program under the seccomp filter and PTRACE_SEIZEs it before it execs; an attach front
-// end seizes a running process and all its threads, has no filter, and detaches at the
-// end. The rest of a run (the stop dispatcher, the pipeline, the control loop) does not
-// care which.
+// program under the seccomp filter and PTRACE_SEIZEs it before it execs; attach
+// (attach_source.h) seizes running processes and all their threads, has no filter, and
+// detaches at the end. The rest of a run (the stop dispatcher, the pipeline, the control
+// loop) does not care which.
 #pragma once
 
 #include <sys/types.h>
 
+#include <memory>
+
 #include "result.h"
 #include "supervise/restart_rule.h"
+#include "supervise/tree_control.h"
 #include "tasks/process_table.h"
 
 namespace sigvisor {
@@ -19,6 +22,11 @@ class TraceeSource {
   // Starts or seizes the tree, which does not run on yet (launch) or is already running
   // (attach). Returns the tasks to put in the table first (the root first).
   virtual Result<std::vector<TaskInfo>> start() = 0;
+  // Tells the table, once start()'s tasks are in it, what else the front end knows about
+  // them (attach: each process's executable, which launch learns from the exec event).
+  virtual void describe(ProcessTable&) const {}
+  // What ending the tree does (tree_control.h): launch kills it, attach detaches from it.
+  virtual std::unique_ptr<TreeControl> make_tree(const ProcessTable& table, pid_t root) = 0;
   // The seccomp notification listener to receive calls from, or -1 (no filter).
   virtual int listener() const = 0;
   // How stopped tasks go on (restart_rule.h).
@@ -27,6 +35,9 @@ class TraceeSource {
   virtual Status release() = 0;
   // After the last stop: gives back what the front end took (the terminal, ...).
   virtual void finish() = 0;
+  // Whether the program's group was given the terminal at start; from then on the caller
+  // (the job-control proxy) gives it back, not finish(). Attach: never.
+  virtual bool hand_over_terminal() { return false; }
 };
 
 }  // namespace sigvisor

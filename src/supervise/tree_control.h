@@ -10,6 +10,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "supervise/tree_release.h"
 #include "tasks/process_table.h"
 
 namespace sigvisor {
@@ -28,6 +29,11 @@ class TreeControl {
   // Ends every process the table knows (again and again while late children appear).
   // Returns how many distinct processes were ended so far.
   virtual std::size_t end_tree() = 0;
+  // Whether ending the tree lets go of it (attach: detach) rather than killing it.
+  virtual bool lets_go() const { return false; }
+  // The stop dispatcher's side of ending the tree, when ending it means letting go of it
+  // (attach: detaching_tree.h); nullptr when the tree is killed instead (launch).
+  virtual TreeRelease* release() { return nullptr; }
 };
 
 // Launch mode: SIGKILL. The launched program's process group first, in one call:

@@ -133,6 +133,14 @@ std::vector<pid_t> ProcessTable::all_tgids() const {
   return out;
 }
 
+std::vector<pid_t> ProcessTable::all_tids() const {
+  std::lock_guard lock(mu_);
+  std::vector<pid_t> out;
+  out.reserve(tasks_.size());
+  for (const auto& [tid, t] : tasks_) out.push_back(tid);
+  return out;
+}
+
 bool ProcessTable::is_descendant(pid_t tgid, pid_t ancestor_tgid) const {
   std::lock_guard lock(mu_);
   return is_descendant_locked(tgid, ancestor_tgid);

@@ -39,6 +39,8 @@ class ProcessTable {
   std::optional<Comm> remembered_comm(pid_t tgid) const;
   std::size_t live_tasks() const;
   std::vector<pid_t> all_tgids() const;
+  // Every task (thread) the table holds: each is a tracee of its own (attach's detach).
+  std::vector<pid_t> all_tids() const;
   bool is_descendant(pid_t tgid, pid_t ancestor_tgid) const;
   // A process of the tree that exited (its exit event came) with a parent in the tree:
   // a zombie until that parent reaps it, and a child of it meanwhile. The table cannot

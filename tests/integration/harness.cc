@@ -66,6 +66,8 @@ Outcome exec_capture(const std::vector<std::string>& argv, const std::string& di
   return r;
 }
 
+}  // namespace
+
 // Every parsed event line of every run goes to $SIGVISOR_EVENTS_LOG (set by ctest) so
 // that one test can validate them all against docs/events.schema.json afterwards. One
 // O_APPEND write per run: tests running in parallel do not interleave lines.
@@ -82,8 +84,6 @@ void append_events_log(const std::string& lines) {
   }
   close(fd);
 }
-
-}  // namespace
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);

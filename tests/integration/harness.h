@@ -85,6 +85,9 @@ class SigvisorTest : public ::testing::Test {
 
 namespace sigvisor::test {
 
+// Appends event lines to $SIGVISOR_EVENTS_LOG (set by ctest), which the events_schema
+// test validates after the suite; for runs that do not go through run_sigvisor.
+void append_events_log(const std::string& lines);
 // Parses a JSON Lines event file written by `sigvisor --json FILE` (for runs that start
 // sigvisor from a shell, where run_sigvisor does not fit).
 std::vector<nlohmann::json> read_events(const std::string& path);

@@ -1,0 +1,32 @@
+// Chooses the front end from the options (tracee_source.h): launch the program (the fast
+// path: seccomp filter + ptrace) or attach to running processes (-p: ptrace only), and
+// says how sigvisor exits after each.
+#pragma once
+
+#include <csignal>
+#include <memory>
+
+#include "result.h"
+#include "supervise/launcher.h"
+#include "supervise/run_end.h"
+#include "supervise/supervisor.h"
+#include "supervise/tracee_source.h"
+
+namespace sigvisor {
+
+// `program_mask`: the signal mask a launched program starts with (sigvisor's own, before
+// it blocked the signals it reads). A launch front end has its filter built (a bad filter
+// fails here, before anything runs) and its Landlock ruleset made.
+// `program_dispositions`: the signal dispositions it starts with (those sigvisor changed
+// for itself, as its caller left them).
+Result<std::unique_ptr<TraceeSource>> make_tracee_source(
+    const SupervisorOptions& opts, const sigset_t& program_mask,
+    const std::vector<Disposition>& program_dispositions);
+
+// How sigvisor exits after attach mode, as strace -p does: 0 once the processes exited
+// or were let go of (their statuses belong to their parents); the status of whatever
+// ended the run (124 --timeout, 125 policy abort); killed by the same signal (core dumps
+// off) when a signal to sigvisor made it detach.
+ExitPlan attach_exit_plan(const RunEnd& end);
+
+}  // namespace sigvisor
