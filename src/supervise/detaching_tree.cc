@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <string>
 
+#include "kernel/proc_reader.h"
 #include "unique_fd.h"
 
 namespace sigvisor {
@@ -27,17 +28,10 @@ void arm_wake_on_this_thread() {
   pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
 }
 
-// The state letter of /proc/<tid>/stat ('Z' zombie, 'X' dead), or 0 when it is gone.
+// The state letter of the task ('Z' zombie, 'X' dead), or 0 when it is gone.
 char task_state(pid_t tid) {
-  const std::string path = "/proc/" + std::to_string(tid) + "/stat";
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return 0;
-  char buf[512];
-  const ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
-  if (n <= 0) return 0;
-  const std::string stat(buf, static_cast<std::size_t>(n));
-  const auto close = stat.rfind(')');
-  return close != std::string::npos && close + 2 < stat.size() ? stat[close + 2] : 0;
+  auto st = read_stat(tid);
+  return st ? st->state : 0;
 }
 
 }  // namespace
