@@ -13,6 +13,11 @@ class ResourceLimits : public SigvisorTest {};
 
 TEST_F(ResourceLimits, TooFewDescriptorsFailAtStartOrTheTimeoutStillFires) {
   if (run_native({"prlimit", "--version"}).exit_status != 0) GTEST_SKIP() << "no prlimit(1)";
+#ifdef __SANITIZE_ADDRESS__
+  // The sanitizer runtimes open descriptors of their own (UBSan's vptr check reads the
+  // memory map): under a few descriptors they report errors that are theirs, not ours.
+  GTEST_SKIP() << "sanitizer build: the sanitizer runtimes need descriptors of their own";
+#endif
   int started = 0;
   for (int n = 4; n <= 24; ++n) {
     Outcome r = run_native(
