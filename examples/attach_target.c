@@ -15,12 +15,17 @@
  *   fork     a child sends itself SIGUSR1, prints "child C usr1=1" and exits 0;
  *            the parent prints "forked C status S"
  *   spin     unblock SIGUSR2, print "spinning" and spin in user space (no syscall)
- *            until a SIGUSR2 arrives; then block it again and print "spun: got SIGUSR2"
+ *            until a SIGUSR2 arrives; then block it again and print "spun: got SIGUSR2".
+ *            With ATTACH_TARGET_SPIN_FLAG=FILE in the environment (a file of at least
+ *            one byte, mapped shared at start), the first byte becomes 1 once the spin
+ *            loop runs: past every syscall, so a test knows it is in user space.
  *   exit     print "bye" and exit 0 (EOF on stdin too)
  * Prints "pid P" first.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -73,13 +78,17 @@ static void fork_child(void)
     printf("forked %d status %d\n", c, status);
 }
 
+static volatile unsigned char *spin_flag;
+
 /* Its next ptrace stop can only be the delivery of the SIGUSR2 it waits for. */
 static void spin(void)
 {
     set_mask(SIG_UNBLOCK, SIGUSR2);
     printf("spinning\n");
     while (!atomic_load(&usr2)) {
+        if (spin_flag) *spin_flag = 1;
     }
+    if (spin_flag) *spin_flag = 0;
     atomic_store(&usr2, 0);
     set_mask(SIG_BLOCK, SIGUSR2);
     printf("spun: got SIGUSR2\n");
@@ -103,6 +112,12 @@ int main(int argc, char **argv)
     int tick_ms = argc > 2 ? atoi(argv[2]) : 20;
     setvbuf(stdout, NULL, _IOLBF, 0);
     setvbuf(stdin, NULL, _IONBF, 0);
+    const char *flag_file = getenv("ATTACH_TARGET_SPIN_FLAG");
+    if (flag_file) {
+        int fd = open(flag_file, O_RDWR);
+        void *m = fd < 0 ? MAP_FAILED : mmap(NULL, 1, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (m != MAP_FAILED) spin_flag = m;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_flags = SA_RESTART;

@@ -73,7 +73,13 @@ TEST_F(AttachTest, ADetachInTheMiddleOfARefusedCallKeepsItsErrno) {
 // asleep, SIGUSR2 is sent, and the program's next stop — its delivery stop — is the first
 // stop of the detach. Were the signal dropped, the program would spin forever.
 TEST_F(AttachTest, ADetachAtADeliveryStopDeliversTheSignal) {
+  // The program marks a shared byte once it spins, past every syscall: "spinning" on its
+  // stdout comes from a write() that may still be at its exit stop.
+  const std::string flag = temp_path("spin-flag");
+  { std::ofstream(flag) << '\0'; }
+  setenv("ATTACH_TARGET_SPIN_FLAG", flag.c_str(), 1);
   NativeTarget t({example("attach_target"), "0", "10"});
+  unsetenv("ATTACH_TARGET_SPIN_FLAG");
   ASSERT_TRUE(t.read_until("tick 2"));
   const pid_t pid = t.pid();
   AttachedSigvisor sv({"-p", std::to_string(pid)});
@@ -81,7 +87,7 @@ TEST_F(AttachTest, ADetachAtADeliveryStopDeliversTheSignal) {
   t.command("spin");
   ASSERT_TRUE(t.read_until("spinning"));
   // Past the exit stop of the write that said so: spinning, in no stop.
-  ASSERT_TRUE(eventually([&] { return task_state(pid) == 'R'; }));
+  ASSERT_TRUE(eventually([&] { return read_file(flag) == std::string(1, '\1'); }));
   TracerHold hold(sv.pid());
   ASSERT_TRUE(hold.ok());
   ASSERT_TRUE(eventually([&] {
