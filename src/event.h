@@ -36,6 +36,19 @@ struct SyscallEvent {
   bool unfinished = false;  // --results: the task died inside the call (no result)
 };
 
+// A call through an ABI sigvisor does not decode (an x32 call, an i386 signal call that
+// is not routed), refused with ENOSYS at its seccomp stop whatever the policy: a JSON
+// `syscall` event with the ABI in "arch", rule "foreign-abi" and the raw arguments.
+inline constexpr std::string_view kForeignAbiRule = "foreign-abi";
+struct ForeignCallEvent {
+  ProcRef caller;
+  std::string abi;   // "x32", "i386"
+  std::string name;  // the syscall's name on that ABI
+  uint64_t nr = 0;   // as the caller passed it (x32: with __X32_SYSCALL_BIT)
+  std::array<uint64_t, 6> regs{};
+  int err = 0;  // the errno it was refused with
+};
+
 struct SignalEvent {
   ProcRef task;                     // the receiving thread
   std::array<uint8_t, 128> info{};  // siginfo as PTRACE_GETSIGINFO returned it
@@ -111,8 +124,8 @@ struct SummaryEvent {
   uint64_t lost_notifications = 0;  // notifications that vanished (task killed) before SEND
 };
 
-using EventBody = std::variant<SyscallEvent, SignalEvent, SpawnEvent, ExecEvent, ExitEvent,
-                               StopEvent, PolicyEvent, SummaryEvent>;
+using EventBody = std::variant<SyscallEvent, ForeignCallEvent, SignalEvent, SpawnEvent, ExecEvent,
+                               ExitEvent, StopEvent, PolicyEvent, SummaryEvent>;
 
 struct Event {
   uint64_t seq = 0;

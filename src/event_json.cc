@@ -65,6 +65,25 @@ void syscall_json(const SyscallEvent& ev, json& j) {
   if (ev.unfinished) j["unfinished"] = true;
 }
 
+// The shape of a syscall event, with what is known of a call not decoded: its raw
+// argument registers.
+void foreign_call_json(const ForeignCallEvent& ev, json& j) {
+  j["pid"] = ev.caller.pid;
+  j["tid"] = ev.caller.tid;
+  j["comm"] = nullable_comm(ev.caller.comm);
+  j["syscall"] = ev.name;
+  j["arch"] = ev.abi;
+  j["nr"] = ev.nr;
+  j["args"] = {{"regs", ev.regs}};  // not decoded: the six argument registers
+  j["target"] = nullptr;
+  j["action"] = action_name(Action::deny);
+  j["rule"] = std::string(kForeignAbiRule);
+  j["retval"] = -1;
+  auto name = errno_name(ev.err);
+  j["errno"] = name ? json(std::string(*name)) : json(ev.err);
+  j["racy"] = false;
+}
+
 void signal_json(const SignalEvent& ev, json& j) {
   j["pid"] = ev.task.pid;
   j["tid"] = ev.task.tid;
@@ -108,6 +127,9 @@ json event_json(const Event& e) {
         if constexpr (std::is_same_v<T, SyscallEvent>) {
           j["event"] = "syscall";
           syscall_json(ev, j);
+        } else if constexpr (std::is_same_v<T, ForeignCallEvent>) {
+          j["event"] = "syscall";
+          foreign_call_json(ev, j);
         } else if constexpr (std::is_same_v<T, SignalEvent>) {
           j["event"] = "signal";
           signal_json(ev, j);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "decode/decode.h"
 #include "signal_names.h"
@@ -111,6 +112,35 @@ void syscall_text(const Event& e, const SyscallEvent& ev, const TextStyle& style
   decision_annotation(ev, out);
   send_annotation(ev, out);
   out += '\n';
+}
+
+// strace's form for a call it cannot decode (raw arguments in hex), marked with its ABI.
+void foreign_call_text(const Event& e, const ForeignCallEvent& ev, const TextStyle& style,
+                       std::string& out) {
+  std::size_t line_start = out.size();
+  prefix(e, ev.caller.tid, style, out);
+  out += '[';
+  out += ev.abi;
+  out += "] ";
+  out += ev.name;
+  out += '(';
+  char buf[24];
+  for (std::size_t i = 0; i < ev.regs.size(); ++i) {
+    std::snprintf(buf, sizeof buf, i == 0 ? "%#llx" : ", %#llx",
+                  static_cast<unsigned long long>(ev.regs[i]));
+    out += buf;
+  }
+  out += ") ";
+  std::size_t col = out.size() - line_start;
+  if (col < kResultColumn) out.append(kResultColumn - col, ' ');
+  out += "= -1 ";
+  auto name = errno_name(ev.err);
+  out += name ? std::string(*name) : std::to_string(ev.err);
+  out += " (";
+  out += std::strerror(ev.err);
+  out += ") (DENIED by rule \"";
+  out += kForeignAbiRule;
+  out += "\")\n";
 }
 
 void signal_text(const Event& e, const SignalEvent& ev, const TextStyle& style, std::string& out) {
@@ -239,6 +269,8 @@ void format_event_text(const Event& e, const TextStyle& style, std::string& out)
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, SyscallEvent>) {
           syscall_text(e, ev, style, out);
+        } else if constexpr (std::is_same_v<T, ForeignCallEvent>) {
+          foreign_call_text(e, ev, style, out);
         } else if constexpr (std::is_same_v<T, SignalEvent>) {
           signal_text(e, ev, style, out);
         } else if constexpr (std::is_same_v<T, ExitEvent>) {

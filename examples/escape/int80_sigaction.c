@@ -1,7 +1,7 @@
 // Escape attempt through the other ABI for a non-send signal call: rt_sigaction(SIGTERM,
 // NULL, NULL, 8) by i386 `int $0x80` (eax=174) from an x86_64 process. sigvisor does not
-// decode i386 layouts, so its filter kills the process (SIGSYS) instead of letting the call
-// run unseen. Prints the result if it ever returns.
+// decode i386 layouts, so the call is refused with ENOSYS (-38) and recorded instead of
+// running unseen. Prints the result.
 #include <stdio.h>
 
 int main(void) {

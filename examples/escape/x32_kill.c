@@ -1,6 +1,6 @@
 // Escape attempt through the x32 ABI: kill(PID, SIG) as syscall 62 | __X32_SYSCALL_BIT
-// (0x40000000) from an x86_64 process. Under sigvisor the seccomp filter kills the
-// process (SIGSYS) before the call runs; if it ever returns, it prints the result.
+// (0x40000000) from an x86_64 process. Under sigvisor the call is refused with ENOSYS
+// (-38) before it runs, and recorded; it prints the result.
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -36,6 +36,14 @@ bool skip_syscall(pid_t tid) {
   return ptrace(PTRACE_SETREGS, tid, nullptr, &regs) == 0;
 }
 
+bool refuse_syscall(pid_t tid, int err) {
+  user_regs_struct regs{};
+  if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return false;
+  regs.orig_rax = static_cast<unsigned long long>(-1);
+  regs.rax = static_cast<unsigned long long>(-static_cast<long>(err));
+  return ptrace(PTRACE_SETREGS, tid, nullptr, &regs) == 0;
+}
+
 bool set_return(pid_t tid, long value) {
   user_regs_struct regs{};
   if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return false;
@@ -55,6 +63,9 @@ std::optional<StoppedSyscall> stopped_syscall(pid_t) {
   return std::nullopt;
 }
 bool skip_syscall(pid_t) {
+  return false;
+}
+bool refuse_syscall(pid_t, int) {
   return false;
 }
 bool set_return(pid_t, long) {

@@ -24,6 +24,9 @@ struct StoppedSyscall {
 std::optional<StoppedSyscall> stopped_syscall(pid_t tid);
 // Makes the stopped syscall not run (its number becomes -1). False where unsupported.
 bool skip_syscall(pid_t tid);
+// At a seccomp or syscall-entry stop: the syscall does not run and returns -err (one
+// register write: the kernel leaves the return register alone for a skipped call).
+bool refuse_syscall(pid_t tid, int err);
 // Sets the return value the tracee will see (exit stop, or a signal stop in a syscall).
 bool set_return(pid_t tid, long value);
 // Where rt_sigreturn finds the mask it restores, relative to the stack pointer at the

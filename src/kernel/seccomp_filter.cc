@@ -138,17 +138,18 @@ Status add_rules(void* ctx, const FilterSpec& want, bool compat) {
 }
 
 // The i386 signal syscalls that are not routed (they pass pointers to compat layouts we
-// do not decode) kill the caller instead of running unseen; x86_64 programs have no reason
-// to make them. Besides our table's non-send syscalls, i386 has the legacy calls below.
-// (x32 calls never get this far: the x86_64 filter's bad-architecture check kills them.)
+// do not decode) stop for sigvisor, which refuses them with ENOSYS and records the attempt,
+// instead of letting them run unseen; x86_64 programs have no reason to make them. Besides
+// our table's non-send syscalls, i386 has the legacy calls below. (x32 calls never get this
+// far: the x86_64 filter's bad-architecture action sends them the same way.)
 constexpr const char* kI386Legacy[] = {"signal",     "sigaction", "sigprocmask", "sigsuspend",
                                        "sigpending", "sgetmask",  "ssetmask"};
 
-Status kill_unrouted_i386(void* ctx) {
-  auto kill_one = [&](const char* name) -> Status {
+Status refuse_unrouted_i386(void* ctx) {
+  auto refuse_one = [&](const char* name) -> Status {
     if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name) == __NR_SCMP_ERROR) return Ok{};
     // add_rule passes libseccomp's native (or pseudo) number, translated per architecture.
-    int rc = add_rule(ctx, SCMP_ACT_KILL_PROCESS, name);
+    int rc = add_rule(ctx, SCMP_ACT_TRACE(kForeignAbiTraceData), name);
     if (rc < 0) return lib_error(name, rc);
     return Ok{};
   };
@@ -159,10 +160,10 @@ Status kill_unrouted_i386(void* ctx) {
                              s.family == Family::wait || s.family == Family::fd ||
                              s.family == Family::stack;
     if (!signal_call) continue;
-    if (auto st = kill_one(std::string(s.name).c_str()); !st) return st;
+    if (auto st = refuse_one(std::string(s.name).c_str()); !st) return st;
   }
   for (const char* name : kI386Legacy) {
-    if (auto st = kill_one(name); !st) return st;
+    if (auto st = refuse_one(name); !st) return st;
   }
   return Ok{};
 }
@@ -170,7 +171,10 @@ Status kill_unrouted_i386(void* ctx) {
 Result<Ctx> new_context() {
   Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) return make_error("seccomp: seccomp_init failed");
-  int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+  // Another ABI than the context's (x32 on x86_64: nr | 0x40000000): refused and recorded.
+  // Untraced (never the case under sigvisor) SECCOMP_RET_TRACE fails the call with ENOSYS.
+  int rc =
+      seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(kForeignAbiTraceData));
   if (rc < 0) return lib_error("bad-arch action", rc);
   rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);  // the launcher sets it itself
   if (rc < 0) return lib_error("no_new_privs attribute", rc);
@@ -195,7 +199,7 @@ Result<BpfProgram> build_filter(const FilterSpec& want) {
   if (auto st = add_rules(ctx32->get(), want, true); !st) return st.error();
   rc = add_i386_aliases(ctx32->get(), want);
   if (rc < 0) return lib_error("fcntl64", rc);
-  if (auto st = kill_unrouted_i386(ctx32->get()); !st) return st.error();
+  if (auto st = refuse_unrouted_i386(ctx32->get()); !st) return st.error();
   rc = seccomp_merge(ctx->get(), ctx32->release());  // merge takes ownership on success
   if (rc < 0) return lib_error("merge i386 rules", rc);
 #endif

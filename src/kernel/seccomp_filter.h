@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 
 #include <bitset>
+#include <cstdint>
 #include <vector>
 
 #include "result.h"
@@ -22,9 +23,15 @@ using BpfProgram = std::vector<sock_filter>;
 // Compiled in the supervisor before fork so that errors surface there. Beyond routing, the
 // program closes the threat-model holes that are decidable on registers: clone with
 // CLONE_UNTRACED fails with EPERM (it would escape ptrace following) and clone3 fails with
-// ENOSYS (its flags live in memory; libc falls back to clone). Syscalls of foreign ABIs
-// (x32) kill the process; i386 send- and limit-family calls are routed like native ones.
+// ENOSYS (its flags live in memory; libc falls back to clone). i386 send-, limit- and
+// indirect-family calls are routed like native ones; every x32 call and the i386 signal
+// calls we do not decode stop the caller for ptrace with kForeignAbiTraceData, so that
+// sigvisor refuses them with ENOSYS and records the attempt (foreign_calls.h).
 Result<BpfProgram> build_filter(const FilterSpec& spec);
+
+// SECCOMP_RET_DATA of the foreign-ABI refusals (PTRACE_GETEVENTMSG / ptrace_syscall_info's
+// ret_data at the seccomp stop); routed calls use 0.
+inline constexpr uint16_t kForeignAbiTraceData = 0xfab;
 
 struct InstalledFilter {
   int listener = -1;           // notification fd, -errno on failure

@@ -4,6 +4,8 @@
 #include <linux/audit.h>
 #include <seccomp.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace sigvisor {
@@ -29,6 +31,32 @@ const char* ArchMap::arch_name(uint32_t arch) {
     default:
       return "unknown";
   }
+}
+
+ForeignCall ArchMap::describe_foreign(uint32_t arch, uint64_t nr) {
+  constexpr uint64_t kX32Bit = 0x40000000;
+  ForeignCall f;
+  uint32_t token = 0;
+  if (arch == AUDIT_ARCH_X86_64 && (nr & kX32Bit) != 0) {
+    f.abi = "x32";
+    token = SCMP_ARCH_X32;
+  } else {
+    f.abi = arch_name(arch);
+    if (arch == AUDIT_ARCH_I386) token = SCMP_ARCH_X86;
+  }
+  if (token != 0 && nr <= 0x7fffffff) {
+    char* name = seccomp_syscall_resolve_num_arch(token, static_cast<int>(nr));
+    if (name != nullptr) {
+      f.name = name;
+      std::free(name);  // NOLINT(cppcoreguidelines-no-malloc): libseccomp's allocation
+    }
+  }
+  if (f.name.empty()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "syscall_%#llx", static_cast<unsigned long long>(nr));
+    f.name = buf;
+  }
+  return f;
 }
 
 ArchMap::ArchMap() {

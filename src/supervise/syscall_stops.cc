@@ -8,6 +8,7 @@
 
 #include "kernel/registers.h"
 #include "supervise/call_decision.h"
+#include "supervise/foreign_calls.h"
 
 namespace sigvisor {
 namespace {
@@ -32,6 +33,10 @@ class PtraceExitPort final : public CallPort {
 Restart SyscallStops::on_seccomp_entry(const Stop& s) {
   __ptrace_syscall_info info;
   if (!c_.ops.syscall_info(s.pid, info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) return {};
+  if (is_foreign_refusal(info)) {
+    refuse_foreign_call(s.pid, info, c_);
+    return {};
+  }
   auto sys = c_.arch.lookup(info.arch, static_cast<int>(info.seccomp.nr));
   if (!sys) return {};
   std::array<uint64_t, 6> regs{};

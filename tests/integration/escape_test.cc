@@ -194,16 +194,28 @@ TEST_P(Escape, Int80KillTheCanary) {
   if (!untrusted()) EXPECT_NE(r.out.find(" = -1\n"), std::string::npos) << r.out;  // -EPERM
 }
 
-TEST_P(Escape, X32KillIsKilledBeforeItRuns) {
+// x32 calls are refused with ENOSYS (as by a kernel without x32) under every policy, and
+// recorded with their ABI and raw arguments.
+TEST_P(Escape, X32KillIsRefusedAndRecorded) {
   UrgCanary urg;
   Outcome r = attempt({example("x32_kill"), std::to_string(getpid()), std::to_string(SIGURG)});
   EXPECT_FALSE(urg.received()) << "the x32 kill was delivered";
-  EXPECT_EQ(r.exit_status, 128 + SIGSYS) << r.out << r.err;
-  EXPECT_TRUE(of_kind(r, "syscall", "kill").empty()) << r.trace;
+  EXPECT_EQ(r.exit_status, 1) << r.out << r.err;  // the program saw the failure
+  EXPECT_EQ(r.out, "x32 kill(" + std::to_string(getpid()) + ", " + std::to_string(SIGURG) +
+                       ") = -38\n");  // -ENOSYS
+  auto calls = of_kind(r, "syscall", "kill");
+  ASSERT_EQ(calls.size(), 1u) << r.trace;
+  EXPECT_EQ(calls[0]["arch"], "x32");
+  EXPECT_EQ(calls[0]["nr"], 0x40000000 | 62);
+  EXPECT_EQ(calls[0]["args"]["regs"][0], getpid());
+  EXPECT_EQ(calls[0]["args"]["regs"][1], SIGURG);
+  EXPECT_EQ(calls[0]["action"], "deny");
+  EXPECT_EQ(calls[0]["rule"], "foreign-abi");
+  EXPECT_EQ(calls[0]["errno"], "ENOSYS");
+  EXPECT_EQ(calls[0]["retval"], -1);
   auto exits = of_kind(r, "exit");
   ASSERT_EQ(exits.size(), 1u);
-  EXPECT_EQ(exits[0]["status"]["signal"], "SIGSYS");
-  EXPECT_EQ(r.out, "");  // it never came back from the call
+  EXPECT_EQ(exits[0]["status"]["code"], 1);
 }
 
 TEST_P(Escape, SetsidThenKillZeroHitsOnlyItself) {
@@ -292,12 +304,30 @@ TEST_F(OtherAbi, NativeCallsHaveNoArchField) {
   EXPECT_FALSE(calls[0].contains("arch"));
 }
 
-// i386 signal syscalls that are not routed kill the caller instead of running unseen.
-TEST_F(OtherAbi, Int80SigactionIsKilled) {
+// i386 signal syscalls that are not routed are refused (ENOSYS) and recorded instead of
+// running unseen.
+TEST_F(OtherAbi, Int80SigactionIsRefusedAndRecorded) {
   if (auto why = int80_missing(); !why.empty()) GTEST_SKIP() << why;
   Outcome r = run_sigvisor({}, {example("int80_sigaction")});
-  EXPECT_EQ(r.exit_status, 128 + SIGSYS) << r.out << r.err;
-  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.exit_status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "int80 rt_sigaction(SIGTERM, NULL, NULL, 8) = -38\n");
+  auto calls = of_kind(r, "syscall", "rt_sigaction");
+  ASSERT_EQ(calls.size(), 1u) << r.trace;
+  EXPECT_EQ(calls[0]["arch"], "i386");
+  EXPECT_EQ(calls[0]["rule"], "foreign-abi");
+  EXPECT_EQ(calls[0]["errno"], "ENOSYS");
+}
+
+// The text form: the ABI, the name, raw arguments, strace's result, the refusal.
+TEST_F(OtherAbi, X32CallInText) {
+  Outcome r = run_sigvisor({}, {example("x32_kill"), "0", "0"});
+  EXPECT_EQ(r.exit_status, 1) << r.out << r.err;
+  auto lines = lines_with(r.trace, "[x32] kill(0, 0, 0");
+  ASSERT_EQ(lines.size(), 1u) << r.trace;
+  EXPECT_NE(
+      lines[0].find("= -1 ENOSYS (Function not implemented) (DENIED by rule \"foreign-abi\")"),
+      std::string::npos)
+      << lines[0];
 }
 
 }  // namespace

@@ -120,7 +120,8 @@ std::optional<uint32_t> run_bpf(const BpfProgram& prog, const seccomp_data& data
 constexpr uint32_t kNotify = SECCOMP_RET_USER_NOTIF;
 constexpr uint32_t kTrace = SECCOMP_RET_TRACE;
 constexpr uint32_t kAllow = SECCOMP_RET_ALLOW;
-constexpr uint32_t kKill = SECCOMP_RET_KILL_PROCESS;
+// Refused by sigvisor at the seccomp stop, and recorded (foreign_calls.h).
+constexpr uint32_t kForeign = SECCOMP_RET_TRACE | kForeignAbiTraceData;
 constexpr uint32_t errno_of(int e) {
   return SECCOMP_RET_ERRNO | static_cast<uint32_t>(e);
 }
@@ -293,8 +294,8 @@ const FilterCase kCases[] = {
      errno_of(EPERM)},
     {"x86_64_plain_clone_allowed", AUDIT_ARCH_X86_64, SYS_clone, {SIGCHLD}, false, kAllow},
     {"x86_64_clone3_falls_back", AUDIT_ARCH_X86_64, SYS_clone3, {0, 88}, false, errno_of(ENOSYS)},
-    {"x32_kill_killed", AUDIT_ARCH_X86_64, kX32Bit | 62, {1, 9}, false, kKill},
-    {"x32_getppid_killed", AUDIT_ARCH_X86_64, kX32Bit | 110, {}, false, kKill},
+    {"x32_kill_refused", AUDIT_ARCH_X86_64, kX32Bit | 62, {1, 9}, false, kForeign},
+    {"x32_getppid_refused", AUDIT_ARCH_X86_64, kX32Bit | 110, {}, false, kForeign},
     {"i386_kill_routed", AUDIT_ARCH_I386, kI386Kill, {1, 9}, false, kNotify},
     {"i386_tgkill_routed", AUDIT_ARCH_I386, kI386Tgkill, {1, 1, 15}, false, kNotify},
     {"i386_prlimit64_routed",
@@ -315,9 +316,19 @@ const FilterCase kCases[] = {
      {0xfffffffb, 3, 0, 0xffd0},
      false,
      kAllow},
-    {"i386_rt_sigaction_killed", AUDIT_ARCH_I386, kI386RtSigaction, {10, 0, 0, 8}, false, kKill},
-    {"i386_rt_sigprocmask_killed", AUDIT_ARCH_I386, kI386RtSigprocmask, {0, 0, 0, 8}, false, kKill},
-    {"i386_legacy_sigaction_killed", AUDIT_ARCH_I386, kI386Sigaction, {10, 0, 0}, false, kKill},
+    {"i386_rt_sigaction_refused",
+     AUDIT_ARCH_I386,
+     kI386RtSigaction,
+     {10, 0, 0, 8},
+     false,
+     kForeign},
+    {"i386_rt_sigprocmask_refused",
+     AUDIT_ARCH_I386,
+     kI386RtSigprocmask,
+     {0, 0, 0, 8},
+     false,
+     kForeign},
+    {"i386_legacy_sigaction_refused", AUDIT_ARCH_I386, kI386Sigaction, {10, 0, 0}, false, kForeign},
     {"i386_getppid_allowed", AUDIT_ARCH_I386, kI386Getppid, {}, false, kAllow},
     // The indirect routes through int 0x80, as on x86_64 (issue 13, point 6).
     {"i386_fcntl_setown_routed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETOWN, 1}, false, kNotify},
@@ -356,7 +367,7 @@ const FilterCase kCases[] = {
      {PR_GET_NAME, 0xffd0},
      false,
      kAllow},
-    {"aarch64_anything_killed", AUDIT_ARCH_AARCH64, 129, {1, 9}, false, kKill},
+    {"aarch64_anything_refused", AUDIT_ARCH_AARCH64, 129, {1, 9}, false, kForeign},
 };
 
 // ctest lists the case by name, not as a byte dump.
