@@ -152,10 +152,17 @@ const std::array<SyscallSpec, kSysCount> kTable = {{
      {"pid", "resource", "new_limit", "old_limit"},
      4,
      SYS_prlimit64},
+    {Sys::setpgid,
+     "setpgid",
+     Family::pgrp,
+     {A::int_value, A::pgid, N, N, N, N},
+     {"pid", "pgid"},
+     2,
+     SYS_setpgid},
 }};
 
-constexpr std::array<std::string_view, 9> kFamilyNames = {
-    "send", "mask", "action", "wait", "fd", "stack", "indirect", "limit", "other"};
+constexpr std::array<std::string_view, 10> kFamilyNames = {
+    "send", "mask", "action", "wait", "fd", "stack", "indirect", "limit", "pgrp", "other"};
 
 // FIOSETOWN and SIOCSPGRP set a socket's owner like F_SETOWN, through an int pointer.
 // The terminal routes (DESIGN.md section 9): TIOCSTI injects input that whoever reads the

@@ -37,6 +37,9 @@ enum class Sys : uint8_t {
   // Resource limits of another process: RLIMIT_CPU makes the kernel kill it, RLIMIT_FSIZE or
   // RLIMIT_NOFILE on the supervisor kill it or defeat --timeout (DESIGN.md section 9).
   prlimit64,
+  // Joining a process group: a group with a member outside the tree makes kill(0) reach
+  // outside (DESIGN.md section 9); routed only when the group is named (pgid > 0).
+  setpgid,
   count_
 };
 inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
@@ -45,11 +48,13 @@ inline constexpr std::size_t kSysCount = static_cast<std::size_t>(Sys::count_);
 // `indirect`: calls that aim a signal at a process without sending it now (F_SETOWN,
 // F_SETSIG, PR_SET_PDEATHSIG) or send it through a device (TIOCSIG).
 // `limit`: calls that change (or read) another process's resource limits (prlimit64).
-enum class Family : uint8_t { send, mask, action, wait, fd, stack, indirect, limit, other };
+// `pgrp`: calls that move a process into a process group (setpgid); their target is the
+// group, resolved like kill's -pgid.
+enum class Family : uint8_t { send, mask, action, wait, fd, stack, indirect, limit, pgrp, other };
 
 // Families whose calls have a target (Target, policy `target` rules).
 inline constexpr bool has_target(Family f) {
-  return f == Family::send || f == Family::indirect || f == Family::limit;
+  return f == Family::send || f == Family::indirect || f == Family::limit || f == Family::pgrp;
 }
 
 // What an argument holds; decides how it is read from the tracee and printed.
@@ -84,6 +89,10 @@ enum class Arg : uint8_t {
   // pid fails with ESRCH, so the filter routes the call only for a positive pid (a process
   // limiting itself stays at native speed).
   pid_or_self,
+  // The process group setpgid moves a process into: 0 is the mover's own pid (a new group
+  // of its own) and a negative one fails with EINVAL, so the filter routes the call only
+  // for a positive pgid, as for pid_or_self (a shell making a job's group names it, too).
+  pgid,
   resource,    // RLIMIT_*
   rlimit_in,   // const struct rlimit64* (two u64 on every ABI)
   rlimit_out,  // struct rlimit64* filled by the kernel

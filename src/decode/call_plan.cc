@@ -114,6 +114,7 @@ ArgPlan scalar_plan(const CallData& c, const SyscallSpec& s, int i) {
     case Arg::tid:
     case Arg::fd:
     case Arg::pid_or_self:
+    case Arg::pgid:
     case Arg::int_value:
       p.view = View::int32;
       break;

@@ -69,13 +69,13 @@ int add_indirect_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
 }
 
 // One syscall: by command (indirect family); only when its Arg::pid_or_self names another
-// process; or always. The kernel reads that pid as an int: 0 is the caller itself and a
-// negative one fails with ESRCH, so only 1..INT_MAX in the low 32 bits is routed (high bits
-// are ignored, as the kernel ignores them). libseccomp refuses two comparisons of one
-// argument in a rule, so the range is an OR of one rule per bit: "bit b set, bit 31 clear".
+// process (or its Arg::pgid names a group); or always. The kernel reads that pid as an int: 0 is
+// the caller itself and a negative one fails with ESRCH, so only 1..INT_MAX in the low 32 bits is
+// routed (high bits are ignored, as the kernel ignores them). libseccomp refuses two comparisons of
+// one argument in a rule, so the range is an OR of one rule per bit: "bit b set, bit 31 clear".
 int add_syscall_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
   if (s.family == Family::indirect) return add_indirect_rule(ctx, action, s);
-  const int pid_arg = arg_index(s, Arg::pid_or_self);
+  const int pid_arg = std::max(arg_index(s, Arg::pid_or_self), arg_index(s, Arg::pgid));
   if (pid_arg < 0) return add_rule(ctx, action, std::string(s.name).c_str());
   int nr = seccomp_syscall_resolve_name(std::string(s.name).c_str());
   if (nr == __NR_SCMP_ERROR) return 0;
@@ -89,12 +89,12 @@ int add_syscall_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
   return 0;
 }
 
-// Families whose arguments mean the same on a foreign ABI (i386): send passes registers
-// only, limit a struct rlimit64 (two u64 on every ABI), and the intercepted indirect
-// commands registers or ints (struct f_owner_ex is two ints). The others pass pointers to
+// Families whose arguments mean the same on a foreign ABI (i386): send and pgrp pass
+// registers only, limit a struct rlimit64 (two u64 on every ABI), and the intercepted
+// indirect commands registers or ints (struct f_owner_ex is two ints). The others pass pointers to
 // ABI-specific layouts (sigset sizes, sigaction, stack_t, siginfo).
 bool abi_neutral(Family f) {
-  return f == Family::send || f == Family::limit || f == Family::indirect;
+  return f == Family::send || f == Family::limit || f == Family::indirect || f == Family::pgrp;
 }
 
 // i386 has fcntl64 beside fcntl, with the same commands: routed like fcntl (ArchMap maps

@@ -366,8 +366,9 @@ class Parser {
     const Narrow steps[] = {
         {"command", command_sys, "the syscalls of the named commands"},
         {"target",
-         family_mask(Family::send) | family_mask(Family::indirect) | family_mask(Family::limit),
-         "the send, indirect and limit families"},
+         family_mask(Family::send) | family_mask(Family::indirect) | family_mask(Family::limit) |
+             family_mask(Family::pgrp),
+         "the send, indirect, limit and pgrp families"},
         {"sig", arg_mask(a.sig) | family_mask(Family::indirect), "syscalls with a signal argument"},
         {"code", arg_mask(a.info),
          "syscalls with a siginfo argument (rt_sigqueueinfo, rt_tgsigqueueinfo, "
@@ -430,8 +431,8 @@ class Parser {
   bool top(const Json& doc) {
     if (!expect_object(doc, "$")) return false;
     if (!known_keys(doc, "",
-                    {"name", "description", "default", "default_errno", "record",
-                     "require_user", "rules"})) {
+                    {"name", "description", "default", "default_errno", "record", "require_user",
+                     "rules"})) {
       return false;
     }
     if (!required(doc, "", {"name", "default"})) return false;

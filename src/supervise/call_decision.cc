@@ -28,7 +28,10 @@ Decision decide_call(const CallContext& ctx, const RunState& sv) {
   Decision d = sv.policy.decide(ctx);
   // The policy's own refusal keeps its rule name; only what it would let through to the
   // supervisor (or to everyone, the supervisor included) is refused by the built-in rule.
+  // Joining sigvisor's group (pgrp family) reaches nobody by itself — a signal to the
+  // group afterwards is refused here — so only the policy's target rules police it.
   if (!is_refusal(d.action) && ctx.target != nullptr &&
+      spec(ctx.call->sys).family != Family::pgrp &&
       (ctx.target->scope == Scope::supervisor || ctx.target->scope == Scope::all)) {
     return Decision{Action::deny, EPERM, kProtectRule, d.racy};
   }

@@ -52,6 +52,8 @@ bool register_invalid(const CallData& call) {
     }
     case Sys::pidfd_open:
       return arg(call, 0) <= 0 || (static_cast<unsigned>(arg(call, 1)) & ~kPidfdOpenFlags) != 0;
+    case Sys::setpgid:  // EINVAL
+      return arg(call, 0) < 0 || arg(call, 1) < 0;
     default:
       return false;
   }
@@ -61,10 +63,13 @@ bool register_invalid(const CallData& call) {
 
 std::optional<Target> invalid_target(const CallData& call, pid_t fd_pid) {
   const Family f = spec(call.sys).family;
-  if (f != Family::send && call.sys != Sys::pidfd_open) return std::nullopt;
+  if (f != Family::send && call.sys != Sys::pidfd_open && call.sys != Sys::setpgid) {
+    return std::nullopt;
+  }
   Target t;
   t.scope = Scope::invalid;
   t.pid = call.sys == Sys::pidfd_send_signal ? 0 : arg(call, 0);  // an fd is no pid
+  if (call.sys == Sys::setpgid) t.pid = -arg(call, 1);            // the group
   if (call.sys == Sys::tgkill || call.sys == Sys::rt_tgsigqueueinfo) t.tid = arg(call, 1);
   if (register_invalid(call)) return t;
   if (call.sys == Sys::pidfd_send_signal && fd_pid == kNotAPidfd) {

@@ -20,6 +20,7 @@ class Rules {
   Target thread(int64_t tgid, int64_t tid) const;
   Target owner(int type, int64_t id) const;
   Target indirect(const CallData& call, pid_t fd_owner) const;
+  Target join_group(int64_t mover, int64_t pgid) const;
 
  private:
   std::optional<Target> zombie(pid_t pid) const;
@@ -230,6 +231,20 @@ Target Rules::indirect(const CallData& call, pid_t fd_owner) const {
   return t;
 }
 
+// setpgid(mover, pgid): the group joined, as kill(-pgid) would find it. A group named by
+// the mover's own pid is one of its own (made now, or the one it leads): no scan. A
+// group that does not exist is `outside` (the kernel answers EPERM, as a refusal does).
+Target Rules::join_group(int64_t mover, int64_t pgid) const {
+  if (pgid == mover) {
+    Target t;
+    t.pid = -pgid;
+    t.scope = Scope::group;
+    t.exists = true;
+    return t;
+  }
+  return group(-pgid);
+}
+
 }  // namespace
 
 std::optional<std::vector<GroupMember>> LiveProcView::group_members(pid_t pgid) const {
@@ -286,6 +301,11 @@ Target resolve_target(const CallData& call, const TaskInfo& caller, pid_t fd_pid
       t = as_int(r[0]) < 0 ? Target{as_int(r[0]), 0, Scope::outside}
                            : rules.pid(as_int(r[0]) == 0 ? caller.tgid : as_int(r[0]));
       break;
+    case Sys::setpgid: {  // pid 0 moves the caller; pgid 0 is the mover's own pid
+      const int64_t mover = as_int(r[0]) == 0 ? caller.tgid : as_int(r[0]);
+      t = rules.join_group(mover, as_int(r[1]) == 0 ? mover : as_int(r[1]));
+      break;
+    }
     default:
       return t;
   }

@@ -280,7 +280,7 @@ const BadCase kBad[] = {
      with_rules(
          R"([{"name": "r", "match": {"syscall": "mask", "target": "all"}, "action": "deny"}])"),
      "x.json: rules[0].match.target: never matches: target applies only to the send, "
-     "indirect and limit families, which the rule's other keys exclude"},
+     "indirect, limit and pgrp families, which the rule's other keys exclude"},
     {"sig on prlimit64",
      with_rules(
          R"([{"name": "r", "match": {"syscall": "limit", "sig": "KILL"}, "action": "deny"}])"),

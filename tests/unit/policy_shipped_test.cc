@@ -137,9 +137,9 @@ TEST(PolicySchema, EnumsAgreeWithTheTables) {
   std::set<std::string> syscalls;
   for (std::size_t i = 0; i < kSysCount; ++i)
     syscalls.insert(std::string(spec(static_cast<Sys>(i)).name));
-  for (auto f : {Family::send, Family::mask, Family::action, Family::wait, Family::fd,
-                 Family::stack, Family::indirect, Family::limit}) {
-    syscalls.insert(std::string(family_name(f)));
+  // Every family but `other` (rt_sigreturn's, which policies name by syscall).
+  for (auto i = 0; i < static_cast<int>(Family::other); ++i) {
+    syscalls.insert(std::string(family_name(static_cast<Family>(i))));
   }
   EXPECT_EQ(defs.at("syscall").at("enum").get<std::set<std::string>>(), syscalls);
 

@@ -334,3 +334,58 @@ TEST_F(ScopeRules, InvalidArguments) {
 
 }  // namespace
 }  // namespace sigvisor
+
+namespace sigvisor {
+namespace {
+
+// setpgid (the pgrp family): the group joined, resolved like kill(-pgid), except that a
+// group named by the mover's own pid is its own (no scan), and that pid 0 moves the
+// caller and pgid 0 means the mover's pid.
+TEST_F(ScopeRules, SetpgidJoinsAGroup) {
+  kernel.groups[1002] = {{1002, 'S'}};               // b's group: inside
+  kernel.groups[7000] = {{7000, 'S'}, {1003, 'S'}};  // the canary's, with a_child in it
+  kernel.groups[kSupervisorPgid] = {{kSupervisor, 'S'}};
+  kernel.groups[1] = {{1, 'S'}};
+  struct JoinCase {
+    const char* what;
+    int64_t pid, pgid;
+    Scope scope;
+    int64_t target_pid;
+  };
+  const JoinCase cases[] = {
+      {"a new group of its own: setpgid(0, own pid)", 0, 1001, Scope::group, -1001},
+      {"a child's own group: setpgid(child, child)", 1003, 1003, Scope::group, -1003},
+      {"pgid 0 is the mover's pid", 1003, 0, Scope::group, -1003},
+      {"into a sibling's group of the tree", 0, 1002, Scope::group, -1002},
+      {"into a group with an outside member", 0, 7000, Scope::outside, -7000},
+      {"into sigvisor's group", 0, kSupervisorPgid, Scope::supervisor, -kSupervisorPgid},
+      {"into init's group", 0, 1, Scope::outside, -1},
+      {"into a group nobody is in (EPERM)", 0, 4242, Scope::outside, -4242},
+      {"negative pgid (EINVAL)", 0, -5, Scope::invalid, 5},
+      {"negative pid (EINVAL)", -1, 1002, Scope::invalid, -1002},
+      {"high bits ignored: pgid 0", 0, int64_t{1} << 32, Scope::group, -1001},
+  };
+  for (const JoinCase& c : cases) {
+    SCOPED_TRACE(c.what);
+    TaskInfo caller = *tasks.task(1001);
+    Target got = resolve_target(call(Sys::setpgid, {c.pid, c.pgid}), caller, -1, tasks, kernel,
+                                Outside{kSupervisor, kSupervisorPgid});
+    EXPECT_EQ(scope_name(got.scope), scope_name(c.scope));
+    EXPECT_EQ(got.pid, c.target_pid);
+  }
+}
+
+TEST_F(ScopeRules, SetpgidScanFailureIsOutside) {
+  kernel.scan_fails = true;
+  TaskInfo caller = *tasks.task(1001);
+  Target got = resolve_target(call(Sys::setpgid, {0, 1002}), caller, -1, tasks, kernel,
+                              Outside{kSupervisor, kSupervisorPgid});
+  EXPECT_EQ(scope_name(got.scope), "outside");
+  // Its own new group needs no scan.
+  got = resolve_target(call(Sys::setpgid, {0, 0}), caller, -1, tasks, kernel,
+                       Outside{kSupervisor, kSupervisorPgid});
+  EXPECT_EQ(scope_name(got.scope), "group");
+}
+
+}  // namespace
+}  // namespace sigvisor

@@ -138,6 +138,7 @@ constexpr int kI386Fcntl64 = 221;
 constexpr int kI386Ioctl = 54;
 constexpr int kI386Prctl = 172;
 constexpr int kI386Prlimit64 = 340;
+constexpr int kI386Setpgid = 57;
 constexpr int kX32Bit = 0x40000000;
 
 struct FilterCase {
@@ -292,6 +293,27 @@ const FilterCase kCases[] = {
      {CLONE_UNTRACED | SIGCHLD},
      false,
      errno_of(EPERM)},
+    {"x86_64_setpgid_group_routed", AUDIT_ARCH_X86_64, SYS_setpgid, {0, 4242}, false, kNotify},
+    {"x86_64_setpgid_child_group_routed",
+     AUDIT_ARCH_X86_64,
+     SYS_setpgid,
+     {4242, 4242},
+     false,
+     kNotify},
+    {"x86_64_setpgid_pgid_0_allowed", AUDIT_ARCH_X86_64, SYS_setpgid, {4242, 0}, false, kAllow},
+    {"x86_64_setpgid_negative_allowed",
+     AUDIT_ARCH_X86_64,
+     SYS_setpgid,
+     {0, 0xfffffffb},
+     false,
+     kAllow},
+    {"x86_64_setpgid_high_bits_only_allowed",
+     AUDIT_ARCH_X86_64,
+     SYS_setpgid,
+     {0, 0x100000000ULL},
+     false,
+     kAllow},
+    {"x86_64_setpgid_traced_with_results", AUDIT_ARCH_X86_64, SYS_setpgid, {0, 7}, true, kTrace},
     {"x86_64_plain_clone_allowed", AUDIT_ARCH_X86_64, SYS_clone, {SIGCHLD}, false, kAllow},
     {"x86_64_clone3_falls_back", AUDIT_ARCH_X86_64, SYS_clone3, {0, 88}, false, errno_of(ENOSYS)},
     {"x32_kill_refused", AUDIT_ARCH_X86_64, kX32Bit | 62, {1, 9}, false, kForeign},
@@ -330,6 +352,9 @@ const FilterCase kCases[] = {
      kForeign},
     {"i386_legacy_sigaction_refused", AUDIT_ARCH_I386, kI386Sigaction, {10, 0, 0}, false, kForeign},
     {"i386_getppid_allowed", AUDIT_ARCH_I386, kI386Getppid, {}, false, kAllow},
+    // setpgid: routed when it names a group (pgid > 0, low 32 bits), as on x86_64.
+    {"i386_setpgid_group_routed", AUDIT_ARCH_I386, kI386Setpgid, {0, 4242}, false, kNotify},
+    {"i386_setpgid_own_allowed", AUDIT_ARCH_I386, kI386Setpgid, {0, 0}, false, kAllow},
     // The indirect routes through int 0x80, as on x86_64 (issue 13, point 6).
     {"i386_fcntl_setown_routed", AUDIT_ARCH_I386, kI386Fcntl, {3, F_SETOWN, 1}, false, kNotify},
     {"i386_fcntl64_setown_routed", AUDIT_ARCH_I386, kI386Fcntl64, {3, F_SETOWN, 1}, false, kNotify},
