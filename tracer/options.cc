@@ -44,8 +44,8 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
       ("version", po::bool_switch(&o.version), "print the version and exit")
       ("policy,P", po::value(&o.policy)->value_name("FILE|NAME"),
-       "policy file, or the name of a shipped policy (trace, ci-isolation, untrusted); "
-       "default: allow and record everything")
+       "policy file, or the name of a shipped policy (trace, ci-isolation, ci-denials, "
+       "untrusted); default: allow and record everything")
       ("output,o", po::value(&o.output)->value_name("FILE"),
        "write the trace to FILE instead of stderr")
       ("format", po::value(&o.format)->value_name("text|json"),

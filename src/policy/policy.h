@@ -3,6 +3,7 @@
 // notify and ptrace threads concurrently (decide() is const and allocation-free).
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,6 +52,13 @@ struct Decision {
   bool racy = false;      // the decision depended on tracee memory (TOCTOU), see policy_match.cc
 };
 
+// Which syscalls a rule (or the default) could decide with something other than allow:
+// what the launch filter must route for the policy's sake (supervise/filter_plan.h).
+struct CallActions {
+  std::bitset<kSysCount> may_refuse;  // deny, kill or abort
+  std::bitset<kSysCount> may_log;     // log
+};
+
 class Policy {
  public:
   // The built-in policy: the semantics of policies/trace.json (allow and record all).
@@ -77,6 +85,13 @@ class Policy {
   // call makes it false. When true, the kernel backstop (landlock.h) changes nothing the
   // policy allows. See policy_scope_check.cc.
   bool forbids_outside() const;
+  // For each action, the syscalls some syscall rule with that action (or the default) can
+  // match: each rule's syscall set as its keys narrow it (target: the send, indirect and
+  // limit families; blocks: rt_sigprocmask; handler: rt_sigaction; ...). An upper bound:
+  // the order of the rules is not followed (an allow rule that shadows a later deny leaves
+  // the deny's syscalls in), nor the values of keys beyond the syscalls they apply to
+  // (which signals, which callers).
+  CallActions call_actions() const;
   // Whether any rule matches on an executable path (exe globs). When none does, the
   // hot path skips looking the caller's executable up.
   bool uses_exe() const;

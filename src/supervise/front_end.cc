@@ -10,21 +10,6 @@
 namespace sigvisor {
 namespace {
 
-FilterSpec filter_for(const SupervisorOptions& opts) {
-  FilterSpec f;
-  for (std::size_t i = 0; i < kSysCount; ++i) {
-    // rt_sigreturn runs after every handler and carries nothing to police: only traced
-    // (decoded, with its result) when --results asks for it, as strace shows it.
-    if (static_cast<Sys>(i) == Sys::rt_sigreturn && !opts.results.test(i)) continue;
-    if (opts.results.test(i)) {
-      f.trace.set(i);
-    } else {
-      f.notify.set(i);
-    }
-  }
-  return f;
-}
-
 void warn(const SupervisorOptions& opts, const std::string& what) {
   if (opts.messages != nullptr) {
     std::fprintf(opts.messages,
@@ -45,8 +30,18 @@ UniqueFd landlock_for(const SupervisorOptions& opts) {
 
 }  // namespace
 
+FilterInputs filter_inputs(const SupervisorOptions& opts) {
+  FilterInputs in;
+  in.printed = opts.printed;
+  in.results = opts.results;
+  in.summary = opts.summary;
+  in.record = opts.policy->record();
+  in.policy = opts.policy->call_actions();
+  return in;
+}
+
 Result<std::unique_ptr<TraceeSource>> make_tracee_source(
-    const SupervisorOptions& opts, const sigset_t& program_mask,
+    const SupervisorOptions& opts, const FilterSpec& filter, const sigset_t& program_mask,
     const std::vector<Disposition>& program_dispositions) {
   if (!opts.attach.empty()) {
     // A Landlock domain, like a filter, can only be entered by a process itself.
@@ -58,7 +53,7 @@ Result<std::unique_ptr<TraceeSource>> make_tracee_source(
   }
   LaunchOptions lo;
   lo.argv = opts.argv;
-  lo.filter = filter_for(opts);
+  lo.filter = filter;
   lo.child_sigmask = program_mask;
   lo.child_dispositions = program_dispositions;
   lo.run_as = opts.run_as;

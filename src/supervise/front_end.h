@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "result.h"
+#include "supervise/filter_plan.h"
 #include "supervise/launcher.h"
 #include "supervise/run_end.h"
 #include "supervise/supervisor.h"
@@ -14,13 +15,19 @@
 
 namespace sigvisor {
 
-// `program_mask`: the signal mask a launched program starts with (sigvisor's own, before
-// it blocked the signals it reads). A launch front end has its filter built (a bad filter
-// fails here, before anything runs) and its Landlock ruleset made.
+// What the launch filter is planned from (filter_plan.h): the outputs' syscall set, -c,
+// --results and the policy.
+FilterInputs filter_inputs(const SupervisorOptions& opts);
+
+// `filter`: what a launched program's filter routes (plan_filter(filter_inputs(opts)));
+// attach mode has none. `program_mask`: the signal mask a launched program starts with
+// (sigvisor's own, before it blocked the signals it reads). A launch front end has its
+// filter built (a bad filter fails here, before anything runs) and its Landlock ruleset
+// made.
 // `program_dispositions`: the signal dispositions it starts with (those sigvisor changed
 // for itself, as its caller left them).
 Result<std::unique_ptr<TraceeSource>> make_tracee_source(
-    const SupervisorOptions& opts, const sigset_t& program_mask,
+    const SupervisorOptions& opts, const FilterSpec& filter, const sigset_t& program_mask,
     const std::vector<Disposition>& program_dispositions);
 
 // How sigvisor exits after attach mode, as strace -p does: 0 once the processes exited

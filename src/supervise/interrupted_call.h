@@ -13,8 +13,10 @@
 //   rt_sigsuspend -ERESTARTNOHAND (EINTR after a handler, run again when none ran),
 //   rt_sigtimedwait -EINTR. Running a wait again would have it sleep on for a signal that
 //   has come and gone (interrupted_wait_test.cc).
-// Only for calls the filter routes (indirect ones: routed commands only); a routed call
-// that ran never leaves -ERESTARTSYS behind, so nothing native is changed.
+// Only for calls of the table (indirect ones: routed commands only); a routed call that ran
+// never leaves -ERESTARTSYS behind, so nothing native is changed. Neither does a call the
+// filter plan leaves in the kernel (filter_plan.h: the mask, action, wait, fd and stack
+// families when nothing needs them): those never return -ERESTARTSYS natively.
 #pragma once
 
 #include <sys/types.h>

@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "event_sink.h"
 #include "ktrace/kernel_trace.h"
 #include "signal_graph.h"
 #include "supervise/control_loop.h"
+#include "supervise/filter_plan.h"
 #include "supervise/front_end.h"
 #include "supervise/job_control.h"
 #include "supervise/notify_loop.h"
@@ -41,6 +43,19 @@ SummaryEvent summary_of(const RunState& sv) {
   });
   s.lost_notifications = sv.lost_notifications.load();
   return s;
+}
+
+// The calls that reached sigvisor, per syscall, on the debug trace: what the filter routed
+// and the program made (tests check that what the filter leaves in the kernel never
+// arrives, and that what it routes does).
+void debug_intercepted(const RunState& sv) {
+  if (!sv.diag.debugging()) return;
+  for (std::size_t i = 0; i < kSysCount; ++i) {
+    const uint64_t calls = sv.counters[i].calls.load();
+    if (calls == 0) continue;
+    sv.diag.debug("intercepted %s: %llu calls", std::string(spec(static_cast<Sys>(i)).name).c_str(),
+                  static_cast<unsigned long long>(calls));
+  }
 }
 
 // sigvisor ignores SIGPIPE and SIGXFSZ for itself during a run: a closed pipe or a file
@@ -109,7 +124,10 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   MaskRestore mask(blocked);
   IgnoredForTheRun ignored;
 
-  auto made = make_tracee_source(opts, mask.saved(), ignored.saved());
+  Diagnostics diag(opts.messages, Diagnostics::debug_requested());
+  const FilterSpec filter = plan_filter(filter_inputs(opts));
+  if (opts.attach.empty()) diag.debug("filter: %s", describe_filter(filter).c_str());
+  auto made = make_tracee_source(opts, filter, mask.saved(), ignored.saved());
   if (!made) return made.error();
   TraceeSource& source = **made;
   auto first_tasks = source.start();
@@ -129,7 +147,6 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   EventSink sink(sc);
   LiveKernelView kernel;
   const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
-  Diagnostics diag(opts.messages, Diagnostics::debug_requested());
   RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
   // The job-control proxy owns the terminal from here on (the launcher may have given it
@@ -166,6 +183,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
     return e;
   }();
   ktrace.reset();
+  debug_intercepted(sv);
   if (opts.summary) sv.record(summary_of(sv));
   sink.close();
   if (job) job->restore_terminal();

@@ -148,5 +148,22 @@ TEST_F(Summary, NotifyModeCountsCallsAndDenialsOnly) {
   EXPECT_EQ(denied, 6u);
 }
 
+TEST_F(Summary, CountsCallsOutsideTheTraceSet) {
+  // -e trace= selects the events; -c still counts every call (the filter routes them all
+  // for it: docs/design-decisions.md, What the filter routes). The JSON output asked for
+  // beside the table gets only the selected calls.
+  Outcome r = run_sigvisor({"-c", "-e", "trace=kill"}, {example("all_signal_calls")});
+  ASSERT_EQ(r.exit_status, 0) << r.err << r.trace;
+  std::map<std::string, CallCounts> want = kExpected;
+  if (!results_mode()) {  // results and rt_sigreturn are seen only with --results
+    want.erase("rt_sigreturn");
+    for (auto& [name, c] : want) c.errors = 0;
+  }
+  EXPECT_EQ(summary_counts(r), want) << r.trace;
+  auto calls = of_kind(r, "syscall");
+  EXPECT_EQ(calls.size(), kExpected.at("kill").calls) << r.trace;
+  for (const auto& e : calls) EXPECT_EQ(e["syscall"], "kill") << e.dump();
+}
+
 }  // namespace
 }  // namespace sigvisor::test

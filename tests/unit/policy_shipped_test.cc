@@ -211,6 +211,28 @@ TEST(ShippedPolicies, CiIsolation) {
   }
 }
 
+// ci-isolation's decisions on targets, recording only refusals, and no rule on any call
+// without a target: the filter leaves every such call in the kernel (filter_plan.h).
+TEST(ShippedPolicies, CiDenials) {
+  Policy p = shipped("ci-denials.json");
+  Policy isolation = shipped("ci-isolation.json");
+  EXPECT_EQ(p.record(), Record::denied);
+  for (std::size_t i = 0; i < kScopeCount; ++i) {
+    const auto s = static_cast<Scope>(i);
+    Decision d = send(p, s), want = send(isolation, s);
+    EXPECT_EQ(d.action, want.action) << scope_name(s);
+    EXPECT_EQ(d.err, want.err) << scope_name(s);
+    EXPECT_EQ(d.rule, want.rule) << scope_name(s);
+  }
+  const CallActions a = p.call_actions();
+  EXPECT_TRUE(a.may_log.none());
+  for (std::size_t i = 0; i < kSysCount; ++i) {
+    const SyscallSpec& s = spec(static_cast<Sys>(i));
+    if (!has_target(s.family)) EXPECT_FALSE(a.may_refuse.test(i)) << s.name;
+  }
+  EXPECT_TRUE(a.may_refuse.test(static_cast<std::size_t>(Sys::kill)));
+}
+
 TEST(ShippedPolicies, Untrusted) {
   Policy p = shipped("untrusted.json");
   for (Scope s : {Scope::self, Scope::thread, Scope::child}) {

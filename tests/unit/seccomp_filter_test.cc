@@ -440,6 +440,33 @@ TEST(ArchMapI386, MapsTheRoutedSyscalls) {
   EXPECT_EQ(m.lookup(AUDIT_ARCH_I386, kI386Getppid), std::nullopt);
 }
 
+// A filter that leaves calls in the kernel (filter_plan.h: a denials-only policy routes
+// only target-carrying calls): native ones run unseen, foreign-ABI ones still never do.
+TEST(PartialFilter, UnroutedNativeCallsRunInTheKernel) {
+  FilterSpec spec;
+  for (std::size_t i = 0; i < kSysCount; ++i) {
+    if (has_target(sigvisor::spec(static_cast<Sys>(i)).family)) spec.notify.set(i);
+  }
+  auto prog = build_filter(spec);
+  ASSERT_TRUE(prog.ok()) << prog.error().message;
+  auto action_of = [&](uint32_t arch, int nr, uint64_t arg0 = 0) {
+    seccomp_data data{};
+    data.nr = nr;
+    data.arch = arch;
+    data.args[0] = arg0;
+    return run_bpf(*prog, data).value_or(0xdead) & SECCOMP_RET_ACTION_FULL;
+  };
+  EXPECT_EQ(action_of(AUDIT_ARCH_X86_64, SYS_rt_sigaction), kAllow);
+  EXPECT_EQ(action_of(AUDIT_ARCH_X86_64, SYS_rt_sigprocmask), kAllow);
+  EXPECT_EQ(action_of(AUDIT_ARCH_X86_64, SYS_rt_sigtimedwait), kAllow);
+  EXPECT_EQ(action_of(AUDIT_ARCH_X86_64, SYS_sigaltstack), kAllow);
+  EXPECT_EQ(action_of(AUDIT_ARCH_X86_64, SYS_kill), kNotify);
+  EXPECT_EQ(action_of(AUDIT_ARCH_X86_64, SYS_prlimit64, 1), kNotify);
+  EXPECT_EQ(action_of(AUDIT_ARCH_I386, kI386Kill), kNotify);
+  EXPECT_EQ(action_of(AUDIT_ARCH_I386, kI386RtSigaction), kKill);
+  EXPECT_EQ(action_of(AUDIT_ARCH_I386, kI386RtSigprocmask), kKill);
+}
+
 #endif  // __x86_64__
 
 }  // namespace
