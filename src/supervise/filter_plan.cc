@@ -14,9 +14,13 @@ SysSet where(bool (*pred)(const SyscallSpec&)) {
   return out;
 }
 
-// Calls that carry a target: never left in the kernel, whatever was asked for.
+// Calls that carry a target: never left in the kernel, whatever was asked for — the
+// built-in protection and sender attribution need them. Except setpgid (pgrp): joining a
+// group reaches nobody, the built-in protection does not refuse it, so it is routed only
+// when printed or when a policy rule can decide it.
 SysSet target_families() {
-  return where([](const SyscallSpec& s) { return has_target(s.family); });
+  return where(
+      [](const SyscallSpec& s) { return has_target(s.family) && s.family != Family::pgrp; });
 }
 
 std::string names(const SysSet& set) {

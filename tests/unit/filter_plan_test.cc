@@ -137,18 +137,20 @@ const PlanCase kCases[] = {
     {"summary counts every call", kTrace, "none", "none", true, "!rt_sigreturn", "none"},
     {"summary with results traces every call", kTrace, "none", "all", true, "none", "all"},
     {"summary trace kill results kill", kTrace, "kill", "kill", true, "!kill,rt_sigreturn", "kill"},
-    // "record": "denied" with rules on targets only: only the target families.
-    {"denials only routes targets only", kDenialsOnly, "all", "none", false, "send,indirect,limit",
-     "none"},
+    // "record": "denied" with rules on targets only: only the target families (pgrp by its
+    // target rules).
+    {"denials only routes targets only", kDenialsOnly, "all", "none", false,
+     "send,indirect,limit,pgrp", "none"},
     {"denials only with results traces targets", kDenialsOnly, "all", "all", false, "none",
-     "send,indirect,limit"},
+     "send,indirect,limit,pgrp"},
     {"denials only with results rt_sigaction", kDenialsOnly, "all", "rt_sigaction", false,
-     "send,indirect,limit", "none"},
+     "send,indirect,limit,pgrp", "none"},
     {"denials only with summary counts every call", kDenialsOnly, "all", "none", true,
      "!rt_sigreturn", "none"},
-    {"denials only trace none", kDenialsOnly, "none", "none", false, "send,indirect,limit", "none"},
+    {"denials only trace none", kDenialsOnly, "none", "none", false, "send,indirect,limit,pgrp",
+     "none"},
     {"denials only trace rt_sigreturn results all", kDenialsOnly, "rt_sigreturn", "all", false,
-     "none", "send,indirect,limit"},
+     "none", "send,indirect,limit,pgrp"},
     // Rules: what their keys can match.
     {"blocks rule adds rt_sigprocmask", kBlocksDeny, "all", "none", false,
      "send,indirect,limit,rt_sigprocmask", "none"},
@@ -336,7 +338,7 @@ TEST_P(CallActionsMatcher, BoundsWhatTheMatcherDecides) {
   EXPECT_EQ(names(r.logged & ~a.may_log), "none");
   if (!c.tight) return;
   // Not vacuous: the samples reach every syscall the bound names (without a target).
-  SysSet checked = ~kTargets;
+  SysSet checked = ~set_of("send,indirect,limit,pgrp");  // samples() skips target carriers
   checked.reset(kSigreturn);
   EXPECT_EQ(names(a.may_refuse & checked), names(r.refused));
   EXPECT_EQ(names(a.may_log & checked), names(r.logged));
@@ -359,7 +361,8 @@ TEST(PlanFilterShipped, CiDenialsRoutesOnlyTargets) {
   const Policy denials = load("ci-denials.json");
   EXPECT_EQ(denials.record(), Record::denied);
   FilterSpec f = plan_filter(inputs(denials, all, SysSet(), false));
-  EXPECT_EQ(names(f.notify), names(kTargets));
+  // Its target rules cover setpgid too (the pgrp family): routed by them.
+  EXPECT_EQ(names(f.notify), names(kTargets | set_of("setpgid")));
   EXPECT_FALSE(f.notify.test(static_cast<std::size_t>(Sys::rt_sigaction)));
   EXPECT_FALSE(f.notify.test(static_cast<std::size_t>(Sys::rt_sigprocmask)));
   for (const char* name : {"trace.json", "ci-isolation.json", "untrusted.json"}) {
