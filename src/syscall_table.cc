@@ -171,7 +171,7 @@ constexpr std::array<std::string_view, 10> kFamilyNames = {
 // steals it from its session (only the forcing form, argument 1: without it the kernel
 // hands out a terminal no session owns, which a test harness making its own pty needs);
 // TIOCSETD swaps its line discipline under everyone using it.
-constexpr std::array<IndirectCommand, 11> kIndirect = {{
+constexpr std::array<IndirectCommand, 12> kIndirect = {{
     {Sys::fcntl, F_SETOWN, "F_SETOWN", Arg::pid, Aim::owner_arg},
     {Sys::fcntl, F_SETOWN_EX, "F_SETOWN_EX", Arg::owner_ex_in, Aim::owner_ex},
     {Sys::fcntl, F_SETSIG, "F_SETSIG", Arg::sig, Aim::fd_owner},
@@ -183,6 +183,7 @@ constexpr std::array<IndirectCommand, 11> kIndirect = {{
     {Sys::ioctl, TIOCSCTTY, "TIOCSCTTY", Arg::int_value, Aim::self, 1},
     {Sys::ioctl, TIOCSETD, "TIOCSETD", Arg::int_ptr_in, Aim::self},
     {Sys::prctl, PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG", Arg::sig, Aim::self},
+    {Sys::prctl, PR_SET_NAME, "PR_SET_NAME", Arg::comm_in, Aim::self},
 }};
 static_assert(kIndirect.size() <= 32, "a policy rule's command set is a uint32_t bitmask");
 
@@ -273,6 +274,8 @@ uint32_t pointee_size(Arg a, const std::array<uint64_t, 6>& regs, const SyscallS
       return 4;
     case Arg::char_in:
       return 1;
+    case Arg::comm_in:
+      return 16;  // TASK_COMM_LEN: the kernel copies at most 15 bytes and a NUL
     case Arg::rlimit_in:
     case Arg::rlimit_out:
       return 16;  // rlim_cur, rlim_max

@@ -84,6 +84,7 @@ enum class Arg : uint8_t {
                 // process group (TIOCSPGRP)
   int_ptr_in,   // const int* holding a plain number (TIOCSETD's line discipline)
   char_in,      // const char*: one byte (TIOCSTI's injected input)
+  comm_in,      // const char*: a task name, at most 16 bytes (PR_SET_NAME)
   int_value,    // an int register printed as a number (TIOCSCTTY's force flag)
   // A process whose limits prlimit64 reads or sets: 0 is the caller itself and a negative
   // pid fails with ESRCH, so the filter routes the call only for a positive pid (a process
@@ -101,7 +102,8 @@ enum class Arg : uint8_t {
 inline constexpr bool is_in_pointer(Arg a) {
   return a == Arg::siginfo_in || a == Arg::sigset_in || a == Arg::sigaction_in ||
          a == Arg::stack_in || a == Arg::timespec_in || a == Arg::owner_ex_in ||
-         a == Arg::pid_ptr_in || a == Arg::int_ptr_in || a == Arg::char_in || a == Arg::rlimit_in;
+         a == Arg::pid_ptr_in || a == Arg::int_ptr_in || a == Arg::char_in || a == Arg::comm_in ||
+         a == Arg::rlimit_in;
 }
 inline constexpr bool is_out_pointer(Arg a) {
   return a == Arg::siginfo_out || a == Arg::sigset_out || a == Arg::sigaction_out ||
@@ -133,9 +135,10 @@ enum class Aim : uint8_t {
   // signals it), or the one the call gives it (TIOCSPGRP: the group at *arg, like kill's
   // -pgid; fd_target() reads it).
   fd_foreground,
-  // The caller itself: PR_SET_PDEATHSIG (sent when its parent dies), and the terminal
+  // The caller itself: PR_SET_PDEATHSIG (sent when its parent dies), the terminal
   // commands that aim at no process (TIOCSTI, TIOCSCTTY, TIOCSETD), which policies match
-  // by `command` instead.
+  // by `command` instead, and PR_SET_NAME (intercepted so that events name the task by
+  // the name it gives itself from that call on).
   self,
 };
 

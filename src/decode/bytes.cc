@@ -49,6 +49,18 @@ void format_quoted_bytes(const uint8_t* p, std::size_t n, std::string& out) {
   out += '"';
 }
 
+std::size_t task_name_length(const uint8_t* p, bool& truncated) {
+  constexpr std::size_t kMax = 15;  // TASK_COMM_LEN - 1
+  for (std::size_t i = 0; i < kMax; ++i) {
+    if (p[i] == 0) {
+      truncated = false;
+      return i;
+    }
+  }
+  truncated = true;
+  return kMax;
+}
+
 nlohmann::json latin1_json(const uint8_t* p, std::size_t n) {
   std::string utf8;
   for (std::size_t i = 0; i < n; ++i) {

@@ -74,6 +74,10 @@ nlohmann::json arg_json(const ArgPlan& a) {
       return rlimit_json(a.buf->bytes.data());
     case View::byte_str:
       return latin1_json(a.buf->bytes.data(), 1);
+    case View::comm_str: {  // the name the task gets: what the kernel keeps
+      bool truncated = false;
+      return latin1_json(a.buf->bytes.data(), task_name_length(a.buf->bytes.data(), truncated));
+    }
   }
   return nullptr;
 }

@@ -32,6 +32,8 @@ std::size_t struct_size(Arg a) {
       return sizeof(int32_t);
     case Arg::char_in:
       return 1;
+    case Arg::comm_in:
+      return 16;
     case Arg::rlimit_in:
     case Arg::rlimit_out:
       return kRlimitBytes;
@@ -61,6 +63,8 @@ View struct_view(Arg a) {
       return View::int_ptr;
     case Arg::char_in:
       return View::byte_str;
+    case Arg::comm_in:
+      return View::comm_str;
     case Arg::rlimit_in:
     case Arg::rlimit_out:
       return View::rlimit;

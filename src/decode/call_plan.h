@@ -33,6 +33,8 @@ enum class View : uint8_t {
   owner_ex,   // struct f_owner_ex from `buf`
   int_ptr,    // [int] from `buf` (FIOSETOWN, SIOCSPGRP, TIOCSPGRP, TIOCSETD)
   byte_str,   // one byte from `buf` as a quoted string (TIOCSTI)
+  comm_str,   // a task name from `buf`: up to a NUL within 15 bytes, else 15 bytes and
+              // strace's "..." (PR_SET_NAME)
   rlimit,     // struct rlimit64 from `buf`
 };
 

@@ -78,6 +78,13 @@ void format_arg(const ArgPlan& a, std::string& out) {
     case View::byte_str:
       format_quoted_bytes(a.buf->bytes.data(), 1, out);
       break;
+    case View::comm_str: {
+      bool truncated = false;
+      const std::size_t n = task_name_length(a.buf->bytes.data(), truncated);
+      format_quoted_bytes(a.buf->bytes.data(), n, out);
+      if (truncated) out += "...";
+      break;
+    }
   }
 }
 

@@ -44,6 +44,10 @@ inline bool readable(const UserBuffer& b, std::size_t need) {
 void format_quoted_bytes(const uint8_t* p, std::size_t n, std::string& out);
 // The bytes as a JSON string, each read as Latin-1 (one code point per byte).
 nlohmann::json latin1_json(const uint8_t* p, std::size_t n);
+// A task name as PR_SET_NAME reads it (16 bytes captured): its length up to a NUL within
+// the first 15 bytes, or 15 with `truncated` (the kernel keeps 15 bytes; strace prints
+// them followed by "...").
+std::size_t task_name_length(const uint8_t* p, bool& truncated);
 
 // --- signals ---
 

@@ -114,7 +114,8 @@ constexpr std::array<Named, 7> kIoctls = {{
     {TIOCSCTTY, "TIOCSCTTY"},
     {TIOCSETD, "TIOCSETD"},
 }};
-constexpr std::array<Named, 1> kPrctl = {{{PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"}}};
+constexpr std::array<Named, 2> kPrctl = {
+    {{PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"}, {PR_SET_NAME, "PR_SET_NAME"}}};
 constexpr std::array<Named, 16> kRlimits = {{
     {0, "RLIMIT_CPU"},
     {1, "RLIMIT_FSIZE"},

@@ -2,6 +2,7 @@
 #include "supervise/call_pipeline.h"
 
 #include "supervise/call_decision.h"
+#include "supervise/task_names.h"
 
 namespace sigvisor {
 
@@ -42,7 +43,8 @@ void conclude_call(PreparedCall& c, CallPort& port, RunState& sv) {
   const Decision d = c.decision;
   const pid_t caller = c.ev.caller.pid;
   const Sys sys = c.ev.call.sys;
-  record_call(SyscallEvent(c.ev), d, sv);  // trivially copyable: a copy into the queue
+  record_call(SyscallEvent(c.ev), d, sv);        // trivially copyable: a copy into the queue
+  apply_rename(c.ev, is_refusal(d.action), sv);  // before the answer: its next call has it
   const bool strikes = d.action == Action::kill || d.action == Action::abort;
   if (strikes && (c.confirmed || port.still_pending())) enforce(d, caller, sv);
   if (!port.answer(d) && !strikes) {

@@ -4,7 +4,11 @@
 // addresses replaced by the fake ones the cases use) and as JSON values.
 #include <gtest/gtest.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+
+#include <algorithm>
+#include <array>
 
 #include <cstring>
 #include <string>
@@ -245,6 +249,48 @@ TEST(DecodeRoutes, TerminalIoctlJson) {
     EXPECT_EQ(args_json(c.call), c.expected);
     EXPECT_NO_THROW((void)args_json(c.call).dump());
   }
+}
+
+// prctl(PR_SET_NAME, name), as strace 6.1 printed it (`strace -e trace=prctl` on a test
+// program): the name up to a NUL within 15 bytes, else those 15 bytes and "..." — also
+// for a name of exactly 15 bytes, whose NUL strace does not look for.
+TEST(DecodeRoutes, PrSetNameText) {
+  auto named = [](const char* name) {
+    std::array<char, 16> b{};
+    std::memcpy(b.data(), name, std::min<std::size_t>(std::strlen(name), 16));
+    return Call(Sys::prctl, {PR_SET_NAME, kA}).mem(1, b).ret(0).d;
+  };
+  const std::vector<TextCase> cases = {
+      {"short", named("short"), "prctl(PR_SET_NAME, \"short\") = 0"},
+      {"empty", named(""), "prctl(PR_SET_NAME, \"\") = 0"},
+      {"14 bytes", named("fourteen_bytes"), "prctl(PR_SET_NAME, \"fourteen_bytes\") = 0"},
+      {"exactly 15", named("exactly15chars_"), "prctl(PR_SET_NAME, \"exactly15chars_\"...) = 0"},
+      {"16 and more", named("sixteen_chars_xx"), "prctl(PR_SET_NAME, \"sixteen_chars_x\"...) = 0"},
+      {"escapes", named("quo\"te\n"), "prctl(PR_SET_NAME, \"quo\\\"te\\n\") = 0"},
+      {"unreadable", Call(Sys::prctl, {PR_SET_NAME, 1}).unreadable(1).ret(-EFAULT).d,
+       "prctl(PR_SET_NAME, 0x1) = -1 EFAULT (Bad address)"},
+      {"NULL", Call(Sys::prctl, {PR_SET_NAME, 0}).ret(-EFAULT).d,
+       "prctl(PR_SET_NAME, NULL) = -1 EFAULT (Bad address)"},
+  };
+  for (const TextCase& c : cases) {
+    SCOPED_TRACE(c.label);
+    EXPECT_EQ(line(c.call), c.expected);
+  }
+}
+
+TEST(DecodeRoutes, PrSetNameJson) {
+  auto named = [](const char* name) {
+    std::array<char, 16> b{};
+    std::memcpy(b.data(), name, std::min<std::size_t>(std::strlen(name), 16));
+    return Call(Sys::prctl, {PR_SET_NAME, kA}).mem(1, b).d;
+  };
+  // The name the task gets: at most 15 bytes, no marker.
+  EXPECT_EQ(args_json(named("short")), (json{{"option", "PR_SET_NAME"}, {"arg2", "short"}}));
+  EXPECT_EQ(args_json(named("sixteen_chars_xx")),
+            (json{{"option", "PR_SET_NAME"}, {"arg2", "sixteen_chars_x"}}));
+  EXPECT_EQ(args_json(named("\xff")), (json{{"option", "PR_SET_NAME"}, {"arg2", "\u00ff"}}));
+  EXPECT_EQ(args_json(Call(Sys::prctl, {PR_SET_NAME, kBad}).unreadable(1).d),
+            (json{{"option", "PR_SET_NAME"}, {"arg2", {{"addr", "0x7f21dda89000"}}}}));
 }
 
 }  // namespace

@@ -203,12 +203,12 @@ const BadCase kBad[] = {
          R"([{"name": "r", "match": {"command": ["TIOCSTI", "TIOCFOO"]}, "action": "deny"}])"),
      "x.json: rules[0].match.command[1]: unknown command \"TIOCFOO\" (intercepted: F_SETOWN, "
      "F_SETOWN_EX, F_SETSIG, TIOCSIG, FIOSETOWN, SIOCSPGRP, TIOCSTI, TIOCSPGRP, TIOCSCTTY, "
-     "TIOCSETD, PR_SET_PDEATHSIG)"},
+     "TIOCSETD, PR_SET_PDEATHSIG, PR_SET_NAME)"},
     {"a command sigvisor does not intercept",
      with_rules(R"([{"name": "r", "match": {"command": "FIONREAD"}, "action": "deny"}])"),
      "x.json: rules[0].match.command: unknown command \"FIONREAD\" (intercepted: F_SETOWN, "
      "F_SETOWN_EX, F_SETSIG, TIOCSIG, FIOSETOWN, SIOCSPGRP, TIOCSTI, TIOCSPGRP, TIOCSCTTY, "
-     "TIOCSETD, PR_SET_PDEATHSIG)"},
+     "TIOCSETD, PR_SET_PDEATHSIG, PR_SET_NAME)"},
     {"command as a number",
      with_rules(R"([{"name": "r", "match": {"command": 21522}, "action": "deny"}])"),
      "x.json: rules[0].match.command: expected a string or a list of strings, got number"},
