@@ -266,5 +266,36 @@ TEST_F(KernelTrace, StressSendersAgreeWithPtrace) {
   EXPECT_GT(named, 0);
 }
 
+// Issue 14 point 4: a signal from a sibling thread is scoped `thread` and names the
+// sending thread (the kernel trace for tgkill's SI_TKILL, whose si_pid names only the
+// process; the intercepted call for rt_tgsigqueueinfo's SI_QUEUE).
+TEST_F(KernelTrace, SiblingThreadSendersAreScopedThreadWithTheirTid) {
+  Outcome r = run_sigvisor({}, {example("sibling_kill")});
+  ASSERT_EQ(r.exit_status, 0) << r.err << r.out;
+  ASSERT_TRUE(kernel_trace_used(r)) << r.err;
+  int main_tid = 0;
+  int worker_tid = 0;
+  ASSERT_EQ(std::sscanf(r.out.c_str(), "main %d worker %d", &main_tid, &worker_tid), 2) << r.out;
+  std::map<std::string, json> by_sig;
+  for (const auto& e : of_kind(r, "signal")) by_sig[e["sig"].get<std::string>()] = e;
+  struct Want {
+    const char* sig;
+    int receiver, sender;
+    const char* code;
+  };
+  for (const Want& w : {Want{"SIGUSR1", worker_tid, main_tid, "SI_TKILL"},
+                        Want{"SIGUSR2", main_tid, worker_tid, "SI_TKILL"},
+                        Want{"SIGRT_2", main_tid, worker_tid, "SI_QUEUE"}}) {  // glibc SIGRTMIN
+    SCOPED_TRACE(w.sig);
+    ASSERT_TRUE(by_sig.count(w.sig)) << r.trace;
+    const json& e = by_sig[w.sig];
+    EXPECT_EQ(e["tid"], w.receiver) << e.dump();
+    EXPECT_EQ(e["code"], w.code) << e.dump();
+    EXPECT_EQ(e["sender"]["scope"], "thread") << e.dump();
+    EXPECT_EQ(e["sender"]["tid"], w.sender) << e.dump();
+    EXPECT_EQ(e["sender"]["pid"], e["pid"]) << e.dump();
+  }
+}
+
 }  // namespace
 }  // namespace sigvisor::test
