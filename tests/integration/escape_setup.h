@@ -39,12 +39,18 @@ inline std::string setup_name(const ::testing::TestParamInfo<Setup>& info) {
 }
 
 // The policies that keep the sandbox in (escapes are refused), and all shipped ones.
-inline const auto kIsolationSetups =
-    ::testing::Values(Setup{"ci-isolation", true}, Setup{"ci-isolation", false},
-                      Setup{"untrusted", true}, Setup{"untrusted", false});
+// ci-denials is ci-isolation recording only its refusals: an allowed call leaves no event.
+inline const auto kIsolationSetups = ::testing::Values(
+    Setup{"ci-isolation", true}, Setup{"ci-isolation", false}, Setup{"ci-denials", true},
+    Setup{"ci-denials", false}, Setup{"untrusted", true}, Setup{"untrusted", false});
 inline const auto kEverySetup = ::testing::Values(
     Setup{"trace", true}, Setup{"trace", false}, Setup{"ci-isolation", true},
-    Setup{"ci-isolation", false}, Setup{"untrusted", true}, Setup{"untrusted", false});
+    Setup{"ci-isolation", false}, Setup{"ci-denials", true}, Setup{"ci-denials", false},
+    Setup{"untrusted", true}, Setup{"untrusted", false});
+// Whether a policy records allowed calls ("record": "all").
+inline bool records_allowed(const Setup& s) {
+  return std::string(s.policy) != "ci-denials";
+}
 
 // This process as the SIGURG canary.
 class UrgCanary {

@@ -209,6 +209,7 @@ TEST_P(JoinRefused, SetpgidIsRefusedAndRecorded) {
     EXPECT_EQ(j[0]["rule"], to_canary ? "stay-inside" : "protect-supervisor");
     EXPECT_NE(r.tty.find("setpgid(0, pgid) = -1 EPERM"), std::string::npos) << r.tty;
     EXPECT_EQ(r.exit_status, 3) << r.tty;  // group_kill gives up when it cannot join
+    // ci-denials: the same rules (its stay-inside and protect-supervisor are ci-isolation's).
   }
 }
 
@@ -217,6 +218,8 @@ const JoinCase kJoinCases[] = {
     {"ci_isolation_canary_landlock", "ci-isolation", true, "canary"},
     {"ci_isolation_supervisor_no_landlock", "ci-isolation", false, "supervisor"},
     {"ci_isolation_supervisor_landlock", "ci-isolation", true, "supervisor"},
+    {"ci_denials_canary_no_landlock", "ci-denials", false, "canary"},
+    {"ci_denials_supervisor_landlock", "ci-denials", true, "supervisor"},
     {"untrusted_canary_no_landlock", "untrusted", false, "canary"},
     {"untrusted_canary_landlock", "untrusted", true, "canary"},
     {"untrusted_supervisor_no_landlock", "untrusted", false, "supervisor"},
