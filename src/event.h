@@ -128,6 +128,12 @@ using EventBody = std::variant<SyscallEvent, ForeignCallEvent, SignalEvent, Spaw
                                ExitEvent, StopEvent, PolicyEvent, SummaryEvent>;
 
 struct Event {
+  Event() = default;
+  // The body built in place from `b` (EventBody or one of its alternatives).
+  template <class T>
+  Event(uint64_t s, double t, uint32_t n, T&& b)
+      : seq(s), ts(t), nprocs(n), body(std::forward<T>(b)) {}
+
   uint64_t seq = 0;
   double ts = 0;        // seconds since sigvisor started
   uint32_t nprocs = 0;  // live traced tasks when recorded (strace's [pid N] prefix rule)

@@ -38,9 +38,11 @@ EventSink::~EventSink() {
   close();
 }
 
-uint64_t EventSink::record(EventBody body, uint32_t nprocs) {
-  double ts = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::unique_lock lock(mu_);
+double EventSink::elapsed() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+EventSink::Chunk& EventSink::room_locked(std::unique_lock<std::mutex>& lock) {
   has_space_.wait(lock, [this] { return queued_ < kMaxQueued || closing_; });
   if (queue_.empty() || queue_.back().size() == kChunkEvents) {
     if (spares_.empty()) {
@@ -50,14 +52,15 @@ uint64_t EventSink::record(EventBody body, uint32_t nprocs) {
       spares_.pop_back();
     }
   }
-  uint64_t seq = next_seq_++;
-  queue_.back().push_back(Event{seq, ts, nprocs, std::move(body)});
+  return queue_.back();
+}
+
+void EventSink::queued_locked() {
   ++queued_;
   if (writer_idle_ && queued_ >= kWakeBatch) {
     writer_idle_ = false;
     has_work_.notify_one();
   }
-  return seq;
 }
 
 void EventSink::writer_loop() {

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "kernel/kernel_compat.h"
 #include "kernel/syscall_arch.h"
@@ -63,7 +64,8 @@ bool handle_one(int listener, RunState& sv, const ArchMap& arch) {
     sv.diag.call_failed("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", 0, errno);
     return false;
   }
-  const auto started = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> started;
+  if (sv.timed) started = std::chrono::steady_clock::now();
   NotifyPort port(listener, req.id);
   auto sys = arch.lookup(req.data.arch, req.data.nr);
   if (!sys) {  // not ours (cannot happen with our filter): let it run

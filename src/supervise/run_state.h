@@ -51,6 +51,9 @@ struct RunState : RunParts {
   const pid_t root;                      // the launched program
   SenderClaims claims;  // caller-written siginfos sent, awaiting their delivery stop
   const bool policy_uses_exe = policy.uses_exe();  // fixed: skip exe lookups if false
+  // -c: calls are timed for the summary's seconds column (two clock reads per call that
+  // nothing else needs).
+  bool timed = false;
 
   // The job-control proxy (job_control.h), when the front end has a job to proxy.
   JobControl* job = nullptr;
@@ -58,8 +61,10 @@ struct RunState : RunParts {
   std::array<SyscallCounters, kSysCount> counters{};
   std::atomic<uint64_t> lost_notifications{0};
 
-  void record(EventBody body) {
-    sink.record(std::move(body), static_cast<uint32_t>(table.live_tasks()));
+  // `T`: an event (SyscallEvent, ...) or EventBody, moved into the queue in place.
+  template <class T>
+  void record(T&& body) {
+    sink.record(std::forward<T>(body), static_cast<uint32_t>(table.live_tasks()));
   }
   // A task the table knows, or one ptrace has not reported yet (a new thread whose first
   // call beat its clone event): asked of /proc once and remembered.

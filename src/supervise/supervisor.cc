@@ -148,6 +148,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   LiveKernelView kernel;
   const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
   RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
+  sv.timed = opts.summary;
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
   // The job-control proxy owns the terminal from here on (the launcher may have given it
   // to the program's group). An attached process is not our job.

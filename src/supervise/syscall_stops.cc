@@ -79,7 +79,7 @@ Restart SyscallStops::on_syscall_stop(const Stop& s) {
 Restart SyscallStops::enter(pid_t pid, Sys sys, const __ptrace_syscall_info& info,
                             const std::array<uint64_t, 6>& regs) {
   PreparedCall p;
-  p.started = std::chrono::steady_clock::now();
+  if (c_.sv.timed) p.started = std::chrono::steady_clock::now();
   CallData& call = p.ev.call;
   call.sys = sys;
   call.arch = info.arch;

@@ -25,6 +25,7 @@ void ProcessTable::add(const TaskInfo& t) {
   std::lock_guard lock(mu_);
   tasks_[t.tid] = t;
   zombies_.erase(t.tid);  // the pid was reaped and reused in the tree
+  live_.store(tasks_.size(), std::memory_order_relaxed);
 }
 
 void ProcessTable::exec(pid_t tgid, pid_t former_tid, const Comm& comm, std::string exe) {
@@ -39,6 +40,7 @@ void ProcessTable::exec(pid_t tgid, pid_t former_tid, const Comm& comm, std::str
   t.tgid = tgid;
   t.comm = comm;
   exes_[tgid] = std::move(exe);
+  live_.store(tasks_.size(), std::memory_order_relaxed);
 }
 
 void ProcessTable::remember_locked(pid_t tgid, const Comm& comm) {
@@ -68,6 +70,7 @@ void ProcessTable::remove(pid_t tid) {
     }
   }
   tasks_.erase(it);
+  live_.store(tasks_.size(), std::memory_order_relaxed);
 }
 
 std::optional<TaskInfo> ProcessTable::zombie(pid_t tgid) const {
@@ -120,8 +123,7 @@ std::optional<Comm> ProcessTable::remembered_comm(pid_t tgid) const {
 }
 
 std::size_t ProcessTable::live_tasks() const {
-  std::lock_guard lock(mu_);
-  return tasks_.size();
+  return live_.load(std::memory_order_relaxed);
 }
 
 std::vector<pid_t> ProcessTable::all_tgids() const {

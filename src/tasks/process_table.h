@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -65,7 +66,9 @@ class ProcessTable {
   const LiveProcView proc_kernel_;
   const ProcView& kernel_;
   mutable std::mutex mu_;
-  std::unordered_map<pid_t, TaskInfo> tasks_;    // by tid
+  std::unordered_map<pid_t, TaskInfo> tasks_;  // by tid
+  // tasks_.size(), readable without the lock: every event asks (strace's [pid N] rule).
+  std::atomic<std::size_t> live_{0};
   std::unordered_map<pid_t, std::string> exes_;  // by tgid
   std::unordered_map<pid_t, Comm> gone_;         // exited processes' names, by tgid
   std::deque<pid_t> gone_order_;                 // eviction order for gone_
