@@ -77,7 +77,8 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
       ("attach,p", po::value<std::vector<std::string>>()->composing()->value_name("PID[,PID...]"),
        "attach to running processes (all their threads, and the children they start) "
        "instead of running a program; repeatable. The slower path: without a filter every "
-       "syscall stops twice. SIGINT/SIGTERM detach, and the processes run on")
+       "syscall stops twice, and results are always shown (--results is implied). "
+       "SIGINT/SIGTERM detach, and the processes run on")
       ("no-landlock", po::bool_switch(&o.no_landlock),
        "do not confine the tree with Landlock's signal scope (applied when the policy "
        "forbids outside targets and the kernel has Landlock ABI 6)")
