@@ -8,6 +8,10 @@
 # Usage: bench/programs.sh BUILD_DIR [ROUNDS=5]
 # Needs: stress-ng, make, python3 (medians). Workloads whose tool is missing are skipped
 # with a message.
+# Workloads: stress-ng's sigq, kill and sigpending stressors; make with 200 tiny recipes
+# (under the default policy and under the denials-only ci-denials); a shell loop of 300
+# /bin/true spawns; 2M getppid (no signal syscall); CPython's test_signal and
+# test_subprocess under -P ci-isolation (cpython-tests).
 # Environment: WORKLOADS="make-200 make-200-denials" runs only those workloads (and none
 # of the later sections); RECIPES=N makes the Makefile N recipes instead of 200 (the
 # workload names follow: make-N, make-N-denials).
@@ -47,11 +51,21 @@ SVARGS[$MAKE-denials]="-P $HERE/../policies/ci-denials.json"
 NOSTRACE[$MAKE-denials]=1
 CMD[shell-300]="sh -c 'i=0; while [ \$i -lt 300 ]; do /bin/true; i=\$((i+1)); done'"
 CMD[nosig-getppid]="$BIN/loop getppid 2000000"
-ORDER="stress-sigq stress-kill stress-sigpending $MAKE $MAKE-denials shell-300 nosig-getppid"
+# A real suite (issue 15): CPython's own signal and subprocess tests, as a CI job would run
+# them under sigvisor, against native. Long (about a minute each run): strace is not run.
+PYTEST_CMD="python3 -m test -q test_signal test_subprocess"
+CMD[cpython-tests]=$PYTEST_CMD
+SVARGS[cpython-tests]="-P $HERE/../policies/ci-isolation.json"
+NOSTRACE[cpython-tests]=1
+ORDER="stress-sigq stress-kill stress-sigpending $MAKE $MAKE-denials shell-300 nosig-getppid cpython-tests"
 ORDER=${WORKLOADS:-$ORDER}
 for w in $ORDER; do
   [ -n "${CMD[$w]:-}" ] || { echo "unknown workload $w (known: ${!CMD[*]})" >&2; exit 2; }
 done
+python3 -c 'import test.libregrtest' 2>/dev/null || {
+  echo "python3 has no test package (Debian: libpython3-testsuite): skipping cpython-tests"
+  ORDER=${ORDER//cpython-tests/}
+}
 command -v stress-ng >/dev/null || { echo "stress-ng not installed: skipping its workloads"; ORDER=${ORDER//stress-sigq/}; ORDER=${ORDER//stress-kill/}; ORDER=${ORDER//stress-sigpending/}; }
 
 now() { date +%s.%N; }
