@@ -42,7 +42,7 @@ FilterInputs filter_inputs(const SupervisorOptions& opts) {
 
 Result<std::unique_ptr<TraceeSource>> make_tracee_source(
     const SupervisorOptions& opts, const FilterSpec& filter, const sigset_t& program_mask,
-    const std::vector<Disposition>& program_dispositions) {
+    const std::vector<Disposition>& program_dispositions, const PtyChildSide* pty) {
   if (!opts.attach.empty()) {
     // A Landlock domain, like a filter, can only be entered by a process itself.
     if (opts.landlock && opts.policy->forbids_outside()) {
@@ -57,6 +57,7 @@ Result<std::unique_ptr<TraceeSource>> make_tracee_source(
   lo.child_sigmask = program_mask;
   lo.child_dispositions = program_dispositions;
   lo.run_as = opts.run_as;
+  lo.pty = pty;
   auto source = std::make_unique<LaunchSource>(std::move(lo));
   if (auto st = source->prepare(); !st) return st.error();
   source->set_landlock_ruleset(landlock_for(opts));

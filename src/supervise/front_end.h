@@ -25,10 +25,11 @@ FilterInputs filter_inputs(const SupervisorOptions& opts);
 // filter built (a bad filter fails here, before anything runs) and its Landlock ruleset
 // made.
 // `program_dispositions`: the signal dispositions it starts with (those sigvisor changed
-// for itself, as its caller left them).
+// for itself, as its caller left them). `pty`: the program's own pseudo-terminal
+// (pty_relay.h), or nullptr.
 Result<std::unique_ptr<TraceeSource>> make_tracee_source(
     const SupervisorOptions& opts, const FilterSpec& filter, const sigset_t& program_mask,
-    const std::vector<Disposition>& program_dispositions);
+    const std::vector<Disposition>& program_dispositions, const PtyChildSide* pty = nullptr);
 
 // How sigvisor exits after attach mode, as strace -p does: 0 once the processes exited
 // or were let go of (their statuses belong to their parents); the status of whatever

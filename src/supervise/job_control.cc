@@ -56,11 +56,13 @@ void JobControl::job_stopped(int sig) {
   sigemptyset(&dfl.sa_mask);
   const bool catchable = sig != SIGSTOP;
   if (catchable) sigaction(sig, &dfl, &old);
+  if (observer_ != nullptr) observer_->before_stop();
   pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
   raise(sig);  // returns once sigvisor is continued (fg, bg, SIGCONT)
   pthread_sigmask(SIG_BLOCK, &one, nullptr);
   if (catchable) sigaction(sig, &old, nullptr);
   diag_.debug("job control: sigvisor continued; continuing the job");
+  if (observer_ != nullptr) observer_->after_continue();
   if (sigvisor_in_foreground()) {
     give_terminal_to(job_pgid_);
     job_holds_terminal_ = true;

@@ -21,12 +21,25 @@
 
 namespace sigvisor {
 
+// What else stops and goes on with sigvisor: the pty relay (pty_relay.h) gives the user's
+// terminal its own modes back before sigvisor stops, and takes it into raw mode again
+// once sigvisor is continued in the foreground. Called on the thread that stops.
+class StopObserver {
+ public:
+  virtual ~StopObserver() = default;
+  virtual void before_stop() = 0;
+  virtual void after_continue() = 0;
+};
+
 class JobControl {
  public:
   // `tty`: the terminal sigvisor shares with the program (its stdin), or -1. `job_pgid`:
   // the program's process group. `holds_terminal`: the program's group was made the
   // terminal's foreground group at launch.
   JobControl(int tty, pid_t job_pgid, bool holds_terminal, Diagnostics& diag);
+  // With a pty relay the program has a terminal of its own (`tty` is then -1: ours is
+  // never handed over) and the relay observes sigvisor's stops. Before the run starts.
+  void set_observer(StopObserver* o) { observer_ = o; }
 
   // The program's root process entered a group stop with `sig`. Called on the thread
   // that traces the tree; returns once sigvisor was continued and the job with it.
@@ -46,6 +59,7 @@ class JobControl {
   const int tty_;
   const pid_t job_pgid_;
   Diagnostics& diag_;
+  StopObserver* observer_ = nullptr;
   std::mutex mu_;
   bool job_holds_terminal_;
 };

@@ -2,7 +2,6 @@
 #include "supervise/launch_source.h"
 
 #include <sys/ptrace.h>
-#include <sys/wait.h>
 
 #include <cerrno>
 #include <cstring>
@@ -39,6 +38,7 @@ Result<std::vector<TaskInfo>> LaunchSource::start() {
   ls.child_dispositions = opts_.child_dispositions;
   ls.run_as = opts_.run_as ? &*opts_.run_as : nullptr;
   ls.landlock_ruleset = opts_.landlock_ruleset.get();
+  ls.pty = opts_.pty;
   auto launched = launch(ls);
   opts_.landlock_ruleset.reset();  // entered by the child (or never will be)
   if (!launched) return launched.error();
@@ -46,8 +46,7 @@ Result<std::vector<TaskInfo>> LaunchSource::start() {
   const pid_t pid = child_->pid;
   if (ptrace(PTRACE_SEIZE, pid, nullptr, launch_ptrace_options()) != 0) {
     int err = errno;
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
+    discard(*child_);
     finish();
     child_.reset();
     return make_error(std::string("PTRACE_SEIZE: ") + std::strerror(err) +

@@ -22,7 +22,8 @@ struct LaunchOptions {
   sigset_t child_sigmask{};                     // the mask the program starts with
   std::vector<Disposition> child_dispositions;  // as sigvisor's caller left them
   std::optional<RunAs> run_as;                  // --user
-  UniqueFd landlock_ruleset;  // a Landlock ruleset to enter (closed once entered), or none
+  UniqueFd landlock_ruleset;          // a Landlock ruleset to enter (closed once entered), or none
+  const PtyChildSide* pty = nullptr;  // the program's own pseudo-terminal, or none
 };
 
 class LaunchSource final : public TraceeSource {
@@ -38,6 +39,7 @@ class LaunchSource final : public TraceeSource {
     return std::make_unique<KillingTree>(table, root);
   }
   int listener() const override { return child_ ? child_->listener.get() : -1; }
+  pid_t session_keeper() const override { return child_ ? child_->keeper : 0; }
   RestartRule restart_rule() const override { return RestartRule::filtered; }
   Status release() override;
   // Whether the program's group was given the terminal at launch; from now on the caller

@@ -24,6 +24,7 @@ struct Hello {
   int err;   // 0, or errno of the failed setup step
   int step;  // which step failed
   int wait_killable;
+  pid_t pid;  // the sender: the program's process (with a pty, not the one forked here)
 };
 
 constexpr const char* kSteps[] = {"setpgid",
@@ -34,7 +35,13 @@ constexpr const char* kSteps[] = {"setpgid",
                                   "setgroups",
                                   "setgid",
                                   "setuid",
-                                  "capabilities left"};
+                                  "capabilities left",
+                                  "setsid (pty session)",
+                                  "TIOCSCTTY (pty session)",
+                                  "fork (pty session)",
+                                  "setpgid (pty session)",
+                                  "tcsetpgrp (pty session)",
+                                  "dup2 (pty session)"};
 enum Step {
   kStepSetpgid,
   kStepNoNewPrivs,
@@ -44,8 +51,20 @@ enum Step {
   kStepSetgroups,
   kStepSetgid,
   kStepSetuid,
-  kStepCaps
+  kStepCaps,
+  kStepPtyFirst,  // the pty session's steps, in pty_session.cc's order
+  kStepPtyLast = kStepPtyFirst + 5
 };
+
+// "setsid" -> "setsid (pty session)"
+int pty_step(const char* name) {
+  for (int s = kStepPtyFirst; s <= kStepPtyLast; ++s) {
+    const char* k = kSteps[s];
+    std::size_t n = std::strlen(name);
+    if (std::strncmp(k, name, n) == 0 && k[n] == ' ') return s;
+  }
+  return kStepPtyFirst;
+}
 
 int run_as_step(const char* name) {
   for (int s = kStepSetgroups; s <= kStepCaps; ++s) {
@@ -64,28 +83,38 @@ void write_all(int fd, const char* s) {
 // kill(child, SIGTSTP); waitpid(WUNTRACED) would wait forever. Joining a group with
 // members outside the tree is what the policy polices (kill(0) then resolves to the
 // outside or to the supervisor: tasks/scope_rules.cc), not the session layout.
+// With a pty of its own the program's process is forked once more, by the session's keeper
+// (pty_session.h), and already leads its group.
 [[noreturn]] void child_main(const LaunchSpec& spec, int sock, char** argv) {
-  Hello hello{0, 0, 0};
+  Hello hello{0, 0, 0, 0};
   int listener = -1;
   int landlock_err = 0;
   int cred_err = 0;
+  int pty_err = 0;
   const char* cred_step = "";
+  const char* pty_step_name = "";
+  // Before the mask is restored: SIGTTOU stays blocked while the program's process
+  // takes the pty's foreground.
+  if (spec.pty != nullptr) pty_err = enter_pty_session(*spec.pty, &pty_step_name);
+  hello.pid = getpid();
   // Restore the mask now: once the filter is in place this would be a traced call.
   sigprocmask(SIG_SETMASK, &spec.child_sigmask, nullptr);
   for (const Disposition& d : spec.child_dispositions) sigaction(d.sig, &d.action, nullptr);
-  if (setpgid(0, 0) != 0) {
-    hello = {errno, kStepSetpgid, 0};
+  if (pty_err != 0) {
+    hello = {pty_err, pty_step(pty_step_name), 0, hello.pid};
+  } else if (setpgid(0, 0) != 0) {
+    hello = {errno, kStepSetpgid, 0, hello.pid};
   } else if (spec.run_as != nullptr && (cred_err = apply_run_as(*spec.run_as, &cred_step)) != 0) {
-    hello = {-cred_err, run_as_step(cred_step), 0};
+    hello = {-cred_err, run_as_step(cred_step), 0, hello.pid};
   } else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    hello = {errno, kStepNoNewPrivs, 0};
+    hello = {errno, kStepNoNewPrivs, 0, hello.pid};
   } else if (spec.landlock_ruleset >= 0 &&
              (landlock_err = enter_landlock_domain(spec.landlock_ruleset)) != 0) {
-    hello = {-landlock_err, kStepLandlock, 0};
+    hello = {-landlock_err, kStepLandlock, 0, hello.pid};
   } else {
     InstalledFilter f = install_filter(*spec.filter);
     if (f.listener < 0) {
-      hello = {-f.listener, kStepSeccomp, 0};
+      hello = {-f.listener, kStepSeccomp, 0, hello.pid};
     } else {
       listener = f.listener;
       hello.wait_killable = f.wait_killable ? 1 : 0;
@@ -139,7 +168,8 @@ Result<Launched> launch(const LaunchSpec& spec) {
   }
   UniqueFd ours(sv[0]);
   UniqueFd theirs(sv[1]);
-  bool fg = foreground_terminal();
+  // With a pty of its own the program never gets our terminal.
+  const bool fg = spec.pty == nullptr && foreground_terminal();
 
   pid_t pid = fork();
   if (pid < 0) return make_error(std::string("fork: ") + std::strerror(errno));
@@ -161,9 +191,12 @@ Result<Launched> launch(const LaunchSpec& spec) {
   msg.msg_control = ctrl;
   msg.msg_controllen = sizeof ctrl;
   ssize_t n = recvmsg(l.control.get(), &msg, MSG_CMSG_CLOEXEC);
+  if (n == static_cast<ssize_t>(sizeof hello) && hello.pid > 0 && hello.pid != pid) {
+    l.pid = hello.pid;  // forked by the pty session's keeper, which is ours
+    l.keeper = pid;
+  }
   auto fail = [&](std::string why) -> Result<Launched> {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
+    discard(l);
     return make_error(std::move(why));
   };
   if (n != static_cast<ssize_t>(sizeof hello)) return fail("the launched child died during setup");
@@ -195,10 +228,16 @@ Result<Launched> launch(const LaunchSpec& spec) {
     }, old{};
     ign.sa_handler = SIG_IGN;
     sigaction(SIGTTOU, &ign, &old);
-    l.took_terminal = tcsetpgrp(STDIN_FILENO, pid) == 0;
+    l.took_terminal = tcsetpgrp(STDIN_FILENO, l.pid) == 0;
     sigaction(SIGTTOU, &old, nullptr);
   }
   return l;
+}
+
+void discard(const Launched& l) {
+  kill(l.pid, SIGKILL);
+  if (l.keeper > 0) kill(l.keeper, SIGKILL);
+  waitpid(l.keeper > 0 ? l.keeper : l.pid, nullptr, 0);
 }
 
 Status release(Launched& l) {

@@ -14,6 +14,7 @@
 
 #include "kernel/seccomp_filter.h"
 #include "result.h"
+#include "supervise/pty_session.h"
 #include "supervise/run_as.h"
 #include "unique_fd.h"
 
@@ -34,10 +35,13 @@ struct LaunchSpec {
   const RunAs* run_as = nullptr;                // --user: the credentials to run with
   // A Landlock ruleset (landlock.h) the child enters before exec, or -1 for none.
   int landlock_ruleset = -1;
+  // The program's own pseudo-terminal (pty_session.h), or nullptr: it shares ours.
+  const PtyChildSide* pty = nullptr;
 };
 
 struct Launched {
-  pid_t pid = -1;
+  pid_t pid = -1;     // the program's process
+  pid_t keeper = 0;   // with a pty: the session keeper (pty_session.h), sigvisor's child
   UniqueFd listener;  // seccomp user-notification fd
   bool wait_killable = false;
   UniqueFd control;            // socket to the waiting child
@@ -49,5 +53,8 @@ Result<Launched> launch(const LaunchSpec& spec);
 Status release(Launched& l);
 // Gives the terminal back to sigvisor's own process group if launch() took it.
 void restore_terminal(const Launched& l);
+// Kills a launched program that will never run, and reaps sigvisor's child (the program,
+// or the keeper, which exits once the program is gone).
+void discard(const Launched& l);
 
 }  // namespace sigvisor

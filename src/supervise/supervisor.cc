@@ -21,6 +21,7 @@
 #include "supervise/front_end.h"
 #include "supervise/job_control.h"
 #include "supervise/notify_loop.h"
+#include "supervise/pty_relay.h"
 #include "supervise/run_state.h"
 #include "supervise/stop_dispatcher.h"
 #include "tasks/process_table.h"
@@ -114,27 +115,52 @@ class MaskRestore {
   sigset_t saved_{};
 };
 
+// The program gets a pseudo-terminal of its own when asked and there is a terminal to
+// keep it from (stdin); an attached process keeps the terminal it has.
+bool relays_terminal(const SupervisorOptions& opts) {
+  return opts.relay_terminal && opts.attach.empty() && isatty(STDIN_FILENO);
+}
+
+// Opened before the program starts (pty_relay.h); none when the terminal is shared.
+Result<std::unique_ptr<PtyRelay>> open_relay(const SupervisorOptions& opts) {
+  if (!relays_terminal(opts)) return std::unique_ptr<PtyRelay>();
+  return PtyRelay::open(STDIN_FILENO,
+                        opts.run_as ? std::optional<uid_t>(opts.run_as->uid) : std::nullopt);
+}
+
 }  // namespace
 
 Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   // The signals that end a run are read by the control loop; the receiver's stop signal
-  // only by the receiver. Blocked before any thread starts, so every thread inherits it.
+  // only by the receiver; the pty relay's (window size, continued) only by the relay.
+  // Blocked before any thread starts, so every thread inherits it.
   sigset_t blocked = supervisor_signals();
   sigaddset(&blocked, kNotifyStopSignal);
+  if (relays_terminal(opts)) {
+    const sigset_t relay_signals = pty_relay_signals();
+    sigorset(&blocked, &blocked, &relay_signals);
+  }
   MaskRestore mask(blocked);
   IgnoredForTheRun ignored;
 
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
   const FilterSpec filter = plan_filter(filter_inputs(opts));
   if (opts.attach.empty()) diag.debug("filter: %s", describe_filter(filter).c_str());
-  auto made = make_tracee_source(opts, filter, mask.saved(), ignored.saved());
+  // Declared before everything else that may use it, so that it goes last: whatever ends
+  // the run, the user's terminal gets its modes back.
+  auto opened = open_relay(opts);
+  if (!opened) return opened.error();
+  const std::unique_ptr<PtyRelay> relay = std::move(*opened);
+  auto made = make_tracee_source(opts, filter, mask.saved(), ignored.saved(),
+                                 relay ? &relay->child_side() : nullptr);
   if (!made) return made.error();
   TraceeSource& source = **made;
   auto first_tasks = source.start();
+  if (relay) relay->close_slave();  // the program's side holds it now
   if (!first_tasks) return first_tasks.error();
   const pid_t root = first_tasks->front().tid;
 
-  ProcessTable table(Outside{getpid(), getpgrp()});
+  ProcessTable table(Outside{getpid(), getpgrp(), source.session_keeper()});
   for (const TaskInfo& t : *first_tasks) table.add(t);
   source.describe(table);
   SinkConfig sc;
@@ -151,10 +177,14 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   sv.timed = opts.summary;
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
   // The job-control proxy owns the terminal from here on (the launcher may have given it
-  // to the program's group). An attached process is not our job.
+  // to the program's group). An attached process is not our job. With a relay the
+  // program has a terminal of its own: ours is never handed over, and the relay follows
+  // sigvisor's stops.
   std::optional<JobControl> job;
   if (opts.attach.empty()) {
-    job.emplace(isatty(STDIN_FILENO) ? STDIN_FILENO : -1, root, source.hand_over_terminal(), diag);
+    const int tty = !relay && isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
+    job.emplace(tty, root, source.hand_over_terminal(), diag);
+    if (relay) job->set_observer(relay.get());
     sv.job = &*job;
   }
   // Before the program runs, so no send to it is missed; removed when `ktrace` goes.
@@ -174,6 +204,7 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
   // No task uses the filter any more: nothing left to receive.
   control.watch_hangup(source.listener(), [&receiver] { receiver->stop(); });
   control.start();
+  if (relay) relay->start(diag);
   (void)source.release();  // on failure the child is killed and its exit ends the run
   RunEnd end = [&] {
     const int root_status = run_stop_dispatcher(sv, source.restart_rule(), ktrace.get());
@@ -183,6 +214,9 @@ Result<ExitPlan> run_supervised(const SupervisorOptions& opts) {
     e.detached = tree->release() != nullptr;
     return e;
   }();
+  // The tree is gone, however the run ended: what it wrote goes out before sigvisor's own
+  // last words, and the user's terminal gets its modes back.
+  if (relay) relay->finish();
   ktrace.reset();
   debug_intercepted(sv);
   if (opts.summary) sv.record(summary_of(sv));

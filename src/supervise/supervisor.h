@@ -40,6 +40,9 @@ struct SupervisorOptions {
   // The kernel trace (src/ktrace/): senders of SIGKILL and of signals from outside, where
   // root and tracefs allow; --no-kernel-trace.
   bool kernel_trace = true;
+  // When stdin is a terminal, the program runs on a pseudo-terminal of its own relayed by
+  // sigvisor (pty_relay.h): the policy's "terminal": "relay", --pty, --no-pty.
+  bool relay_terminal = false;
   std::FILE* messages = stderr;  // sigvisor's own one-line notes (timeout, fatal signal)
   std::string graph_file;        // --graph: who-signalled-whom DOT (and SVG); empty: none
 };

@@ -27,6 +27,10 @@ class TraceeSource {
   virtual void describe(ProcessTable&) const {}
   // What ending the tree does (tree_control.h): launch kills it, attach detaches from it.
   virtual std::unique_ptr<TreeControl> make_tree(const ProcessTable& table, pid_t root) = 0;
+  // A process of sigvisor's own started beside the tree (launch with a pty: the session's
+  // keeper, pty_session.h), or 0. It is sigvisor to the scope rules, and its exit (sigvisor
+  // reaps it) is not the tree's.
+  virtual pid_t session_keeper() const { return 0; }
   // The seccomp notification listener to receive calls from, or -1 (no filter).
   virtual int listener() const = 0;
   // How stopped tasks go on (restart_rule.h).

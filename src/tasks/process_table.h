@@ -28,6 +28,9 @@ class ProcessTable {
   // With another view of the kernel (tests: a hand-built /proc).
   ProcessTable(Outside outside, const ProcView& kernel) : outside_(outside), kernel_(kernel) {}
 
+  // sigvisor's pty session keeper (Outside), or 0.
+  pid_t session_keeper() const { return outside_.session_keeper; }
+
   void add(const TaskInfo& t);
   // exec replaced the image of `tgid` (reported by `tid`, which may be a former thread id).
   void exec(pid_t tgid, pid_t former_tid, const Comm& comm, std::string exe);

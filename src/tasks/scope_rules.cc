@@ -72,14 +72,16 @@ Target Rules::group(int64_t pid) const {
     if (!st || st->pgrp <= 0) return t;
     pgid = st->pgrp;
   }
-  if (pgid == outside_.supervisor_pgid) {
+  if (pgid == outside_.supervisor_pgid ||
+      (outside_.session_keeper > 0 && pgid == outside_.session_keeper)) {
     t.scope = Scope::supervisor;
     return t;
   }
   auto members = kernel_.group_members(pgid);
   if (!members) return t;
   for (const GroupMember& m : *members) {
-    if (m.pid == outside_.supervisor_pid) {
+    if (m.pid == outside_.supervisor_pid ||
+        (outside_.session_keeper > 0 && m.pid == outside_.session_keeper)) {
       t.scope = Scope::supervisor;
       t.exists = true;
       return t;
@@ -117,8 +119,10 @@ Target Rules::pid(int64_t pid) const {
   }
   if (auto z = zombie(static_cast<pid_t>(pid))) return *z;
   // Any thread of sigvisor: kill() and tkill() of its id signal sigvisor (threat model
-  // §9). Asked of /proc only for pids the table does not know.
+  // §9). Asked of /proc only for pids the table does not know. The pty session's keeper
+  // is sigvisor's too: killing it would orphan the program's group.
   if (pid == outside_.supervisor_pid ||
+      (outside_.session_keeper > 0 && pid == outside_.session_keeper) ||
       kernel_.is_thread_of(outside_.supervisor_pid, static_cast<pid_t>(pid))) {
     t.scope = Scope::supervisor;
     t.exists = true;

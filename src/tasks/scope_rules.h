@@ -32,6 +32,9 @@ struct TaskInfo {
 struct Outside {
   pid_t supervisor_pid = 0;
   pid_t supervisor_pgid = 0;
+  // sigvisor's pty session keeper (supervise/pty_session.h), or 0: sigvisor too, and the
+  // leader of its own group.
+  pid_t session_keeper = 0;
 };
 
 // The supervisor's knowledge of the tree. Each answer is consistent in itself.

@@ -112,8 +112,7 @@ class ScopeRules : public ::testing::Test {
  protected:
   Target resolve(const Case& c) {
     TaskInfo caller = *tasks.task(c.caller_tid);
-    return resolve_target(c.call, caller, c.fd_pid, tasks, kernel,
-                          Outside{kSupervisor, kSupervisorPgid});
+    return resolve_target(c.call, caller, c.fd_pid, tasks, kernel, outside);
   }
   void check(const Case& c) {
     SCOPED_TRACE(c.what);
@@ -124,6 +123,7 @@ class ScopeRules : public ::testing::Test {
   }
   FakeTasks tasks;
   FakeProc kernel;
+  Outside outside{kSupervisor, kSupervisorPgid};
 };
 
 TEST_F(ScopeRules, ProcessesThreadsAndOutsiders) {
@@ -179,6 +179,28 @@ TEST_F(ScopeRules, EveryThreadOfTheSupervisor) {
        Scope::outside, false, nullptr},
   };
   for (const auto& c : cases) check(c);
+}
+
+// With a pty relay, the session keeper (pty_session.h) is sigvisor's: killing it would
+// orphan the program's group. Without one, the same pid is just an outsider.
+TEST_F(ScopeRules, TheSessionKeeperIsTheSupervisor) {
+  constexpr pid_t kKeeper = 600;
+  kernel.groups[kKeeper] = {{kKeeper, 'S'}};
+  kernel.groups[1003] = {{1003, 'S'}, {kKeeper, 'S'}};
+  const Case without[] = {
+      {"kill it", call(Sys::kill, {kKeeper, 9}), 1001, Scope::outside, false, nullptr},
+      {"its group", call(Sys::kill, {-kKeeper, 9}), 1001, Scope::outside, true, nullptr},
+  };
+  for (const auto& c : without) check(c);
+  outside.session_keeper = kKeeper;
+  const Case with[] = {
+      {"kill it", call(Sys::kill, {kKeeper, 9}), 1001, Scope::supervisor, true, nullptr},
+      {"tkill it", call(Sys::tkill, {kKeeper, 9}), 1001, Scope::supervisor, true, nullptr},
+      {"its group", call(Sys::kill, {-kKeeper, 9}), 1001, Scope::supervisor, false, nullptr},
+      {"a group it joined", call(Sys::kill, {-1003, 9}), 1001, Scope::supervisor, true, nullptr},
+      {"someone else", call(Sys::kill, {601, 9}), 1001, Scope::outside, false, nullptr},
+  };
+  for (const auto& c : with) check(c);
 }
 
 // A group is inside only if every live member is a tree process; sigvisor's group or a
