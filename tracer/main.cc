@@ -137,6 +137,7 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
   so.graph_file = cli->graph;
   so.landlock = !cli->no_landlock;
   so.kernel_trace = !cli->no_kernel_trace;
+  so.relay_terminal = cli->pty || (!cli->no_pty && policy.terminal() == TerminalMode::relay);
 
   auto plan = run_supervised(so);
   if (!plan) {

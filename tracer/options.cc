@@ -84,7 +84,13 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
        "forbids outside targets and the kernel has Landlock ABI 6)")
       ("no-kernel-trace", po::bool_switch(&o.no_kernel_trace),
        "do not use the kernel's signal_generate trace (a private tracefs instance, root "
-       "only) that names the senders of SIGKILL and of signals from outside the tree");
+       "only) that names the senders of SIGKILL and of signals from outside the tree")
+      ("pty", po::bool_switch(&o.pty),
+       "when stdin is a terminal, run the program on a pseudo-terminal of its own that "
+       "sigvisor relays (the policy's \"terminal\": \"relay\", as untrusted has it): it "
+       "never holds your terminal")
+      ("no-pty", po::bool_switch(&o.no_pty),
+       "let the program share sigvisor's terminal even if the policy asks for a relay");
   // clang-format on
   std::ostringstream h;
   h << desc;
@@ -116,6 +122,7 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
     v << o.kill_after;
     return make_error("--kill-after " + v.str() + ": expected a positive number of seconds");
   }
+  if (o.pty && o.no_pty) return make_error("--pty cannot be combined with --no-pty");
   if (o.format != "text" && o.format != "json") {
     return make_error("--format " + o.format + ": expected text or json");
   }
@@ -127,6 +134,8 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
     o.attach = std::move(*pids);
     // strace traces both; one front end per run keeps exit status and ending simple.
     if (!o.command.empty()) return make_error("-p cannot be combined with a program to run");
+    if (o.pty)
+      return make_error("--pty cannot be combined with -p: an attached process keeps its terminal");
   }
   if (o.command.empty() && o.attach.empty() && !o.help && !o.version) {
     return make_error(

@@ -30,6 +30,8 @@ struct CliOptions {
   bool no_landlock = false;
   std::string user;  // --user USER[:GROUP]
   bool no_kernel_trace = false;
+  bool pty = false;     // --pty: the program gets a relayed pseudo-terminal, whatever the policy
+  bool no_pty = false;  // --no-pty: it shares sigvisor's terminal, whatever the policy
   bool help = false;
   bool version = false;
 };

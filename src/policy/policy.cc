@@ -111,6 +111,10 @@ bool Policy::requires_user() const {
   return impl_->p.require_user;
 }
 
+TerminalMode Policy::terminal() const {
+  return impl_->p.terminal;
+}
+
 bool Policy::uses_exe() const {
   auto any_exe = [](const std::vector<policy_internal::CompiledRule>& rules) {
     for (const auto& r : rules) {

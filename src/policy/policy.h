@@ -45,6 +45,12 @@ enum class Record : uint8_t {
 };
 std::string_view record_name(Record r);
 
+// Which terminal the program gets when sigvisor's stdin is one ("terminal" in the policy).
+enum class TerminalMode : uint8_t {
+  shared,  // sigvisor's own, as natively (the default)
+  relay,   // a pseudo-terminal of its own, relayed by sigvisor (supervise/pty_relay.h)
+};
+
 struct Decision {
   Action action = Action::allow;
   int err = 0;            // errno for deny (and for kill/abort: what the call returns)
@@ -98,6 +104,10 @@ class Policy {
   // The policy is meant for untrusted programs: started by root, sigvisor must run the
   // program as another user (--user), since root inside can do what no signal policy sees.
   bool requires_user() const;
+  // The terminal the program runs on when stdin is a terminal ("terminal": "relay" for a
+  // pseudo-terminal of its own, so that it never holds the user's: no TIOCSTI into the
+  // user's shell, whatever the rules say). --pty / --no-pty override it.
+  TerminalMode terminal() const;
 
   Policy(Policy&&) noexcept;
   Policy& operator=(Policy&&) noexcept;

@@ -87,8 +87,9 @@ struct CompiledPolicy {
   int default_err = 0;
   Record record = Record::all;
   bool require_user = false;  // root must run the program as another user (--user)
-  std::vector<CompiledRule> syscall_rules;   // in file order
-  std::vector<CompiledRule> delivery_rules;  // in file order
+  TerminalMode terminal = TerminalMode::shared;  // "terminal": its own relayed pty or ours
+  std::vector<CompiledRule> syscall_rules;       // in file order
+  std::vector<CompiledRule> delivery_rules;      // in file order
   ArgIndex args = make_arg_index();
 };
 

@@ -432,7 +432,7 @@ class Parser {
     if (!expect_object(doc, "$")) return false;
     if (!known_keys(doc, "",
                     {"name", "description", "default", "default_errno", "record", "require_user",
-                     "rules"})) {
+                     "terminal", "rules"})) {
       return false;
     }
     if (!required(doc, "", {"name", "default"})) return false;
@@ -468,6 +468,18 @@ class Parser {
         return fail("require_user", "expected true or false, got " + std::string(json_type(ru)));
       }
       policy_.require_user = ru.get<bool>();
+    }
+    if (doc.contains("terminal")) {
+      std::string mode;
+      if (!get_string(doc.at("terminal"), "terminal", mode)) return false;
+      if (mode == "shared") {
+        policy_.terminal = TerminalMode::shared;
+      } else if (mode == "relay") {
+        policy_.terminal = TerminalMode::relay;
+      } else {
+        return fail("terminal",
+                    "unknown terminal mode " + quote_value(mode) + " (expected shared or relay)");
+      }
     }
     if (doc.contains("rules")) {
       const Json& rules = doc.at("rules");

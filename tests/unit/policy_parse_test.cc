@@ -92,6 +92,12 @@ const BadCase kBad[] = {
      "x.json: default_errno: unknown errno \"EFOO\""},
     {"unknown record", R"({"name": "a", "default": "allow", "record": "some"})",
      "x.json: record: unknown record mode \"some\" (expected all or denied)"},
+    {"terminal type", R"({"name": "a", "default": "allow", "terminal": true})",
+     "x.json: terminal: expected a string, got boolean"},
+    {"unknown terminal", R"({"name": "a", "default": "allow", "terminal": "pty"})",
+     "x.json: terminal: unknown terminal mode \"pty\" (expected shared or relay)"},
+    {"terminal case", R"({"name": "a", "default": "allow", "terminal": "Relay"})",
+     "x.json: terminal: unknown terminal mode \"Relay\" (expected shared or relay)"},
     {"rules type", R"({"name": "a", "default": "allow", "rules": {}})",
      "x.json: rules: expected an array, got object"},
 
@@ -352,7 +358,9 @@ TEST_P(PolicyGood, Loads) {
 const GoodCase kGood[] = {
     {"minimal", R"({"name": "a", "default": "allow"})"},
     {"everything optional", R"({"name": "a", "description": "d", "default": "deny",
-       "default_errno": "EACCES", "record": "denied", "rules": []})"},
+       "default_errno": "EACCES", "record": "denied", "require_user": true,
+       "terminal": "relay", "rules": []})"},
+    {"terminal shared", R"({"name": "a", "default": "allow", "terminal": "shared"})"},
     {"signal forms", with_rules(R"([{"name": "r", "match": {"sig": ["SIGTERM", "TERM", 9, "9",
        "SIGRTMIN", "SIGRTMIN+3", "SIGRTMAX-1", "SIGRT_3", "realtime", "SIGRTMIN-SIGRTMAX",
        "1-15", "SIGRTMIN+1-SIGRTMAX-2", "0", "IOT"]}, "action": "deny"}])")},
@@ -478,6 +486,21 @@ TEST(PolicyRecord, DeniedRecordsOnlyWhatIsNotAllowed) {
     EXPECT_TRUE(all.records(d)) << action_name(a);
     EXPECT_EQ(denied->records(d), a != Action::allow) << action_name(a);
   }
+}
+
+TEST(PolicyTerminal, SharedUnlessTheFileAsksForARelay) {
+  EXPECT_EQ(Policy::trace_all().terminal(), TerminalMode::shared);
+  auto plain = Policy::load_string(R"({"name": "a", "default": "allow"})", "a.json");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->terminal(), TerminalMode::shared);
+  auto shared =
+      Policy::load_string(R"({"name": "a", "default": "allow", "terminal": "shared"})", "a.json");
+  ASSERT_TRUE(shared.ok());
+  EXPECT_EQ(shared->terminal(), TerminalMode::shared);
+  auto relay =
+      Policy::load_string(R"({"name": "a", "default": "allow", "terminal": "relay"})", "a.json");
+  ASSERT_TRUE(relay.ok());
+  EXPECT_EQ(relay->terminal(), TerminalMode::relay);
 }
 
 TEST(PolicyNames, ActionNames) {

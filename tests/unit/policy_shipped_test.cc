@@ -242,6 +242,10 @@ TEST(ShippedPolicies, Untrusted) {
        {Scope::sandbox, Scope::outside, Scope::supervisor, Scope::init, Scope::group, Scope::all}) {
     EXPECT_EQ(send(p, s, 0).action, Action::abort) << scope_name(s);
   }
+  // A hostile program never holds the user's terminal (TIOCSTI into the user's shell).
+  EXPECT_EQ(p.terminal(), TerminalMode::relay);
+  EXPECT_EQ(shipped("trace.json").terminal(), TerminalMode::shared);
+  EXPECT_EQ(shipped("ci-isolation.json").terminal(), TerminalMode::shared);
 }
 
 }  // namespace
