@@ -172,7 +172,25 @@ TEST(Cli, UnknownOptionIsRefusedWithStatus2) {
   EXPECT_EQ(r.out, "");
 }
 
+TEST(Cli, PtyOptionsThatCannotGoTogether) {
+  Outcome both = run_native({SIGVISOR_BIN, "--pty", "--no-pty", "true"});
+  EXPECT_EQ(both.exit_status, 2);
+  EXPECT_EQ(both.err, "sigvisor: --pty cannot be combined with --no-pty\n");
+  Outcome attach = run_native({SIGVISOR_BIN, "--pty", "-p", "1"});
+  EXPECT_EQ(attach.exit_status, 2);
+  EXPECT_EQ(attach.err,
+            "sigvisor: --pty cannot be combined with -p: an attached process keeps its terminal\n");
+}
+
 class CliRun : public SigvisorTest {};
+
+// Without a terminal on stdin (here /dev/null) --pty changes nothing: the program runs
+// with the descriptors it was given.
+TEST_F(CliRun, PtyWithoutATerminalChangesNothing) {
+  Outcome r = run_sigvisor({"--pty"}, {"/bin/sh", "-c", "test -t 0 && exit 9; exit 7"});
+  EXPECT_EQ(r.exit_status, 7) << r.err;
+  EXPECT_EQ(r.err, "");
+}
 
 // strace habit: "sigvisor --timeout 30 true" — the value is the next word, not the
 // program. Every option with a required value must be known to command_start().
