@@ -36,7 +36,7 @@ constexpr std::size_t kDrainCap = std::size_t{1} << 20;
 
 Error failed(const char* what) {
   return make_error(std::string("pseudo-terminal for the program: ") + what + ": " +
-                    std::strerror(errno));
+                    std::strerror(errno) + " (--no-pty lets it share the terminal instead)");
 }
 
 // Descriptors 0-2 are the program's to inherit: ours must not land there even when
