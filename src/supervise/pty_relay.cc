@@ -68,8 +68,8 @@ Result<std::unique_ptr<PtyRelay>> PtyRelay::open(int user_fd, std::optional<uid_
   // A description of our own (O_NONBLOCK set on the shell's shared one would outlive us);
   // if the terminal cannot be opened again (another user's, after su), a duplicate.
   const std::string self = "/proc/self/fd/" + std::to_string(user_fd);
+  // Writes to a duplicate may block; reads never do (poll says when).
   r->user_.reset(above_stdio(::open(self.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)));
-  r->user_nonblocking_ = r->user_.valid();
   if (!r->user_.valid()) r->user_.reset(fcntl(user_fd, F_DUPFD_CLOEXEC, 3));
   if (!r->user_.valid()) return failed("duplicating stdin");
   if (tcgetattr(r->user_.get(), &r->user_modes_) != 0) return failed("tcgetattr");
@@ -84,7 +84,8 @@ Result<std::unique_ptr<PtyRelay>> PtyRelay::open(int user_fd, std::optional<uid_
   if (ptsname_r(r->master_.get(), name, sizeof name) != 0) return failed("ptsname");
   r->slave_.reset(above_stdio(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)));
   if (!r->slave_.valid()) return failed(name);
-  if (owner && fchown(r->slave_.get(), *owner, static_cast<gid_t>(-1)) != 0) {
+  // Only root can give it away; without root, --user fails at launch with its own words.
+  if (owner && geteuid() == 0 && fchown(r->slave_.get(), *owner, static_cast<gid_t>(-1)) != 0) {
     return failed("chown of the slave to the --user");
   }
   if (tcsetattr(r->slave_.get(), TCSANOW, &r->user_modes_) != 0) return failed("tcsetattr");

@@ -104,8 +104,7 @@ class PtyRelay final : public StopObserver {
   PtyChildSide child_;
   UniqueFd master_;
   UniqueFd slave_;
-  UniqueFd user_;                  // the user's terminal: a descriptor of our own
-  bool user_nonblocking_ = false;  // reopened with O_NONBLOCK (else a dup of stdin)
+  UniqueFd user_;  // the user's terminal: a descriptor of our own (else a dup of stdin)
   UniqueFd signals_;
   UniqueFd wake_;
   Diagnostics* diag_ = nullptr;

@@ -4,7 +4,9 @@
 // and untrusted, with and without Landlock: TIOCSTI never reaches the terminal's input,
 // the outside group never becomes the foreground, TIOCSCTTY does not take the terminal
 // from sigvisor's session, TIOCSETD does not change the line discipline; each attempt is
-// an event with the refusal. Under trace the same runs show each route is real.
+// an event with the refusal. Under trace the same runs show each route is real. Under
+// untrusted the program also runs on a pseudo-terminal of its own that sigvisor relays
+// (pty_relay_test.cc): the same refusals are then recorded attempts on its own terminal.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pty.h>
