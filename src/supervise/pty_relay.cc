@@ -228,11 +228,12 @@ void PtyRelay::enter_raw_if_foreground() {
   }
 }
 
-// SIGTTOU is blocked in sigvisor: setting the modes works even from the background.
+// SIGTTOU is blocked in sigvisor: setting the modes works even from the background. A
+// terminal that hung up has no modes to restore (and no one to warn).
 void PtyRelay::leave_raw() {
   if (!raw_) return;
   raw_ = false;
-  if (tcsetattr(user_.get(), TCSANOW, &user_modes_) != 0 && diag_ != nullptr) {
+  if (tcsetattr(user_.get(), TCSANOW, &user_modes_) != 0 && !user_gone_ && diag_ != nullptr) {
     diag_->call_failed("tcsetattr (user's terminal, restore)", 0, errno);
   }
 }
