@@ -16,6 +16,7 @@ import signal
 import struct
 import sys
 import termios
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pty_job_control import PROMPT, Session, ctrl_z_and_fg  # noqa: E402
@@ -205,19 +206,32 @@ def window_size(s, prefix, out):
 
 def background_then_fg(s, prefix, out):
     """Started in the background, then brought to the foreground: the program reads the
-    user's keys from then on."""
-    s.prompt()
-    s.send(f"{prefix} cat &\n")
-    s.prompt()
-    s.send("fg\n")
-    s.expect(r"cat\n", WAIT)
-    s.send("line\n")
-    s.expect(r"line\n", WAIT)  # the terminal's echo
-    s.expect(r"line\n", WAIT)  # cat's copy
-    out.append("cat echoed")
-    s.send("\x04")  # ^D: end of input
-    s.prompt()
-    out.append(last_status(s))
+    user's keys from then on. It reads only once the driver says so, after the job holds
+    the terminal: natively a read begun in the background would stop it (SIGTTIN), even
+    if fg came just after the read began."""
+    flag = f"/tmp/sigvisor-pty-relay-{os.getpid()}-go"  # /tmp: --user nobody must see it
+    try:
+        s.prompt()
+        s.send(f"{prefix} sh -c 'while [ ! -e {flag} ]; do sleep 0.05; done; exec cat' &\n")
+        s.prompt()
+        s.send("fg\n")
+        s.expect(r"exec cat'?\n", WAIT)
+        deadline = time.monotonic() + WAIT
+        while os.tcgetpgrp(s.fd) == s.pid:  # the shell still holds the terminal
+            if time.monotonic() > deadline:
+                raise TimeoutError("fg never gave the job the terminal")
+            time.sleep(0.01)
+        open(flag, "w").close()
+        s.send("line\n")
+        s.expect(r"line\n", WAIT)  # the terminal's echo
+        s.expect(r"line\n", WAIT)  # cat's copy
+        out.append("cat echoed")
+        s.send("\x04")  # ^D: end of input
+        s.prompt()
+        out.append(last_status(s))
+    finally:
+        if os.path.exists(flag):
+            os.unlink(flag)
 
 
 SCENARIOS = {f.__name__: f for f in (own_terminal, inject, echo_line, big_output, exit_statuses,
