@@ -9,18 +9,20 @@
 #
 # Scenarios (default: all):
 #   stress  sigvisor -- stress-ng --kill 1 --kill-ops 500 -q   (skipped without stress-ng)
-#   attach  sigvisor -p on a running examples/attach_target, signalled from outside:
-#           SIGUSR1 x3 (/bin/kill), SIGUSR1 by sigqueue (procps kill -q), a fork (SIGCHLD),
-#           a SIGUSR2 held blocked then unblocked, and a SIGKILL from outside at the end
+#   attach  sigvisor -p on a running examples/attach_target (3 threads), signalled from
+#           outside: SIGUSR1 x3 (/bin/kill), SIGUSR1 by sigqueue (procps kill -q), a fork
+#           (SIGCHLD), a SIGUSR2 held blocked then unblocked, a SIGKILL at the end
 #   tree    sigvisor -- examples/signal_tree (senders inside the tree)
 #   wait    sigvisor -- examples/wait_signals, signalled from outside, then SIGKILLed
+#   cmd     sigvisor -- sh -c COMMAND, with -c COMMAND (any program: other stress-ng
+#           stressors, a build, ...)
 #
 # Needs root. Waits on conditions (files, events, pids), bounded by -t seconds each.
 # Exit: 0 when every scenario agrees; 1 when a sender disagrees or is missing; 2 on error.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [-b BUILD_DIR] [-n RUNS] [-t TIMEOUT_S] [-d] [-k] [stress|attach|tree|wait]..." >&2
+  echo "usage: $0 [-b BUILD_DIR] [-n RUNS] [-t TIMEOUT_S] [-c COMMAND] [-d] [-k] [stress|attach|tree|wait|cmd]..." >&2
   exit 2
 }
 die() {
@@ -34,11 +36,13 @@ runs=1
 timeout=120
 details=()
 keep=0
-while getopts b:n:t:dkh opt; do
+cmd=''
+while getopts b:n:t:c:dkh opt; do
   case $opt in
     b) build=$OPTARG ;;
     n) runs=$OPTARG ;;
     t) timeout=$OPTARG ;;
+    c) cmd=$OPTARG ;;
     d) details=(--details) ;;
     k) keep=1 ;;
     *) usage ;;
@@ -46,9 +50,12 @@ while getopts b:n:t:dkh opt; do
 done
 shift $((OPTIND - 1))
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(stress attach tree wait)
+if [ ${#scenarios[@]} -eq 0 ]; then
+  scenarios=(stress attach tree wait)
+  [ -z "$cmd" ] || scenarios=(cmd)
+fi
 for s in "${scenarios[@]}"; do
-  case $s in stress | attach | tree | wait) ;; *) usage ;; esac
+  case $s in stress | attach | tree | wait) ;; cmd) [ -n "$cmd" ] || die "cmd needs -c COMMAND" ;; *) usage ;; esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive count, not '$runs'"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "-t wants seconds, not '$timeout'"
@@ -71,15 +78,29 @@ work=$(mktemp -d /tmp/ftrace-compare.XXXXXX)
 results=$work/results.jsonl
 svpid='' tpid='' recpid=''
 
+# stop_child PID SIG: sends SIG to a child of this script, SIGKILL if it has not ended
+# 10 s later (a sigvisor whose program hangs on), and reaps it.
+# shellcheck disable=SC2317  # called from cleanup
+stop_child() {
+  local i state
+  kill "-$2" "$1" 2> /dev/null || true
+  for ((i = 0; i < 500; i++)); do
+    state=$(ps -o stat= -p "$1" 2> /dev/null) || break
+    [[ $state != Z* ]] || break
+    sleep 0.02
+  done
+  kill -KILL "$1" 2> /dev/null || true
+  wait "$1" 2> /dev/null || true
+}
 # Ends what this script started (by pid), removes its instance and its files.
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  exec 3>&- 2> /dev/null || true
-  [ -z "$svpid" ] || { kill -TERM "$svpid" 2> /dev/null && wait "$svpid" 2> /dev/null; } || true
-  [ -z "$tpid" ] || { kill -KILL "$tpid" 2> /dev/null && wait "$tpid" 2> /dev/null; } || true
-  [ -z "$recpid" ] || { kill -KILL "$recpid" 2> /dev/null && wait "$recpid" 2> /dev/null; } || true
+  exec 3>&-
+  [ -z "$svpid" ] || stop_child "$svpid" TERM # sigvisor removes its own instance
+  [ -z "$tpid" ] || stop_child "$tpid" KILL
+  [ -z "$recpid" ] || stop_child "$recpid" KILL
   if [ -d "$inst" ]; then
     echo 0 > "$inst/tracing_on" || true
     # The kernel records tgids for everyone while any instance asks: stop asking.
@@ -188,9 +209,10 @@ run_attach() { # RUN
   local in=$work/attach.in out=$work/attach.$1.out err=$work/attach.$1.err queue=0
   rm -f "$in"
   mkfifo "$in"
-  # A tick (a kill() to itself) per command on stdin only: nothing signals it unseen
+  # Two more threads (group signals may go to any of them). A tick (a kill() to itself)
+  # only when poll() returns (a command on stdin, a signal): nothing signals it unseen
   # between the trace's start and the attach.
-  "$ex/attach_target" 0 600000 < "$in" > "$out" &
+  "$ex/attach_target" 2 600000 < "$in" > "$out" &
   tpid=$!
   exec 3> "$in"
   wait_until "attach_target to start" file_has "$out" '^tick 0 '
@@ -225,6 +247,17 @@ run_attach() { # RUN
   [ "$queue" = 1 ] || echo "attach: procps kill has no --queue: no SI_QUEUE sender tested"
   echo "attach: target SIGKILLed by /bin/kill $killer"
   compare_run attach "$1"
+}
+
+run_cmd() { # RUN
+  local rc=0
+  begin_trace cmd "$1"
+  (cd "$work" && exec "$bin" --json "$events" -o /dev/null -- sh -c "$cmd") &
+  svpid=$!
+  wait "$svpid" || rc=$?
+  end_trace
+  [ "$rc" = 0 ] || echo "cmd: sigvisor -- sh -c '$cmd' exited with $rc"
+  compare_run "$cmd" "$1"
 }
 
 run_tree() { # RUN
@@ -264,6 +297,7 @@ for ((run = 1; run <= runs; run++)); do
       attach) run_attach "$run" ;;
       tree) run_tree "$run" ;;
       wait) run_wait "$run" ;;
+      cmd) run_cmd "$run" ;;
     esac
   done
 done
