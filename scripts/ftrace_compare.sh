@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Compares the senders sigvisor reports with the kernel's own record of the same run:
-# ftrace's signal:signal_generate (the task that generated each signal, in its context)
-# and signal:signal_deliver, recorded in a tracefs instance of this script's own
-# (instances/ftrace-compare-PID, removed on exit; the top-level buffer is not touched).
+# ftrace's signal:signal_generate (the task that generated each signal, in its context),
+# signal:signal_deliver and task:task_newtask/task_rename (names as they change), recorded
+# in a tracefs instance of this script's own (instances/ftrace-compare-PID, removed on
+# exit; the top-level buffer and its settings are not touched).
 # Each scenario runs under `sigvisor --json`; scripts/sender_compare.py matches every
 # delivery and every SIGKILL death with the kernel's generate record and prints a table
 # (agreeing, disagreeing, missing, other), then a summary over all runs.
@@ -124,6 +125,10 @@ echo record-tgid > "$inst/trace_options"
 echo 8192 > "$inst/buffer_size_kb" # per cpu; the recorder drains it as it fills
 echo 1 > "$inst/events/signal/signal_generate/enable"
 echo 1 > "$inst/events/signal/signal_deliver/enable"
+# Names as they change (fork, exec, prctl): the comm in a line's prefix is looked up when
+# the line is read, and may be the sender's name from before an exec.
+echo 1 > "$inst/events/task/task_newtask/enable"
+echo 1 > "$inst/events/task/task_rename/enable"
 
 # wait_until WHAT COMMAND...: polls COMMAND until it succeeds; dies after $timeout s.
 wait_until() {

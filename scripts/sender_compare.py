@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Compares the senders sigvisor names with the kernel's own record of the same run.
 
-The kernel record is an ftrace instance's text trace with signal:signal_generate and
-signal:signal_deliver (and the record-tgid option), as scripts/ftrace_compare.sh makes it:
+The kernel record is an ftrace instance's text trace with signal:signal_generate,
+signal:signal_deliver, task:task_newtask and task:task_rename (and the record-tgid
+option), as scripts/ftrace_compare.sh makes it:
 
   stress-ng-kill-1234 (   1234) [001] d..1. 123.456: signal_generate: sig=10 errno=0
       code=0 comm=stress-ng pid=1235 grp=1 res=0                       (one line)
@@ -134,12 +135,17 @@ PREFIX = re.compile(r"^\s*(?P<comm>.*)-(?P<tid>\d+)\s+(?:\(\s*(?P<tgid>\d+|-+)\)
 GENERATE = re.compile(r"^sig=(?P<sig>\d+) errno=(?P<errno>-?\d+) code=(?P<code>-?\d+) "
                       r"comm=(?P<comm>.*) pid=(?P<pid>\d+) grp=(?P<grp>\d) res=(?P<res>\d+)$")
 DELIVER = re.compile(r"^sig=(?P<sig>\d+) errno=(?P<errno>-?\d+) code=(?P<code>-?\d+) ")
+NEWTASK = re.compile(r"^pid=(?P<pid>\d+) comm=(?P<comm>.*) clone_flags=(?P<flags>[0-9a-f]+) "
+                     r"oom_score_adj=-?\d+$")
+CLONE_THREAD = 0x10000
+RENAME = re.compile(r"^pid=(?P<pid>\d+) oldcomm=.* newcomm=(?P<comm>.*) oom_score_adj=-?\d+$")
 LOST = re.compile(r"CPU:\d+ \[LOST (\d+) EVENTS\]")
 
 
 class Generate:
-    __slots__ = ("n", "ts", "sender_tid", "sender_tgid", "sender_comm", "sig", "code",
-                 "target", "target_comm", "grp", "res", "taken")
+    __slots__ = ("n", "ts", "sender_tid", "sender_tgid", "sender_comm", "comm_at_send",
+                 "cached_tgid", "cached_comm", "group_at_send", "sig", "code", "target", "target_comm", "grp",
+                 "res", "taken")
 
     def describe(self, tgid_of):
         who = f"{self.sender_comm or '<...>'}({self.sender_tgid or tgid_of.get(self.sender_tid, '?')}"
@@ -150,7 +156,17 @@ class Generate:
 
 
 def read_trace(path, start_marker):
-    """The generate and deliver records after the last `start_marker` (all when absent)."""
+    """The generate and deliver records after the last `start_marker` (all when absent).
+
+    The comm and tgid in a line's prefix are not recorded with the event: the kernel
+    looks the pid up, when the line is read, in two caches (saved_cmdlines, the tgid map)
+    that it fills lazily, at the next context switch or wake-up on the sender's CPU after
+    an event. A sender that runs on after its send may still have there the name it had
+    before an exec or a rename (a shell's child that became kill), or an earlier task's
+    name and thread group for the same pid. With task:task_newtask (the child's name and
+    CLONE_THREAD) and task:task_rename (exec renames too) in the trace, each task's name
+    and thread group are followed as they change, and a send gets its sender's at that
+    moment; the caches are only the fallback, for tasks older than the trace."""
     gens, delivers, lost, malformed = [], [], 0, 0
     with open(path, errors="replace") as f:
         lines = f.read().splitlines()
@@ -158,18 +174,37 @@ def read_trace(path, start_marker):
     for i, line in enumerate(lines):
         if start_marker and "tracing_mark_write: " + start_marker in line:
             start = i + 1
-    for line in lines[start:]:
+    names = {}  # tid -> its name so far, from fork and rename events
+    groups = {}  # tid -> its thread group, from fork events
+    for i, line in enumerate(lines):
         if not line.strip() or line.startswith("#"):
             continue
+        counting = i >= start
         m = LOST.search(line)
         if m:
-            lost += int(m.group(1))
+            lost += int(m.group(1)) if counting else 0
             continue
         m = PREFIX.match(line)
         if not m:
-            malformed += 1
+            malformed += 1 if counting else 0
             continue
         ev, rest = m.group("event"), m.group("rest")
+        if ev in ("task_newtask", "task_rename"):
+            t = (NEWTASK if ev == "task_newtask" else RENAME).match(rest)
+            if t:
+                child = int(t.group("pid"))
+                names[child] = t.group("comm")
+            if t and ev == "task_newtask":  # in the parent's context
+                if int(t.group("flags"), 16) & CLONE_THREAD:
+                    parent = int(m.group("tid"))
+                    ptgid = m.group("tgid")
+                    groups[child] = groups.get(parent, int(ptgid) if ptgid and ptgid[0] != "-"
+                                                else 0)
+                else:
+                    groups[child] = child
+            continue
+        if not counting:
+            continue
         tid = int(m.group("tid"))
         tgid = m.group("tgid")
         tgid = int(tgid) if tgid and tgid[0] != "-" else 0
@@ -182,7 +217,11 @@ def read_trace(path, start_marker):
                 continue
             r = Generate()
             r.n, r.ts = len(gens), float(m.group("ts"))
-            r.sender_tid, r.sender_tgid, r.sender_comm = tid, tgid, comm
+            r.sender_tid, r.cached_tgid, r.cached_comm = tid, tgid, comm
+            r.group_at_send = tid in groups
+            r.sender_tgid = groups.get(tid) or tgid  # 0: unknown yet
+            r.comm_at_send = tid in names
+            r.sender_comm = names.get(tid, comm)
             r.sig, r.code = int(g.group("sig")), int(g.group("code"))
             r.target, r.target_comm = int(g.group("pid")), g.group("comm")
             r.grp, r.res, r.taken = g.group("grp") == "1", int(g.group("res")), False
@@ -244,9 +283,19 @@ def compare(args):
     gens, delivers, lost, malformed = read_trace(args.trace, args.start_marker)
     events = read_events(args.events)
     tgid_of = tree_of(events)
-    for r in gens:  # senders outside the tree: the kernel's tgid column
-        if r.sender_tgid == 0:
+    for r in gens:
+        # A sender of the tree: its group as ptrace saw it, over the tgid cache (a task
+        # older than the trace has no fork event in it).
+        if r.sender_tid in tgid_of and not r.group_at_send:
+            r.sender_tgid = tgid_of[r.sender_tid]
+        elif r.sender_tgid == 0:
             r.sender_tgid = tgid_of.get(r.sender_tid, 0)
+    stale = collections.Counter()  # how often the line's cached values were not the sender's
+    for r in gens:
+        if r.cached_tgid and r.sender_tgid and r.cached_tgid != r.sender_tgid:
+            stale["tgid"] += 1
+        if r.comm_at_send and r.cached_comm and r.cached_comm != r.sender_comm[:15]:
+            stale["comm"] += 1
     tree_gens = [r for r in gens if r.target in tgid_of]
     by_sig = collections.defaultdict(collections.deque)
     for r in tree_gens:
@@ -309,6 +358,7 @@ def compare(args):
             continue
         if s["pid"] == r.sender_tgid and r.sender_tgid:
             c["agree"] += 1
+            c["kernel_comm_at_send" if r.comm_at_send else "kernel_comm_cached"] += 1
             if s["tid"] == r.sender_tid:
                 c["agree_tid"] += 1
             if r.sender_comm == "" or s["comm"] is None:
@@ -393,6 +443,8 @@ def compare(args):
                            f"{delivered_by_sigvisor[key]}): {r.describe(tgid_of)}")
 
     c["tree_records"] = len(tree_gens)
+    c["cache_stale_tgid"] = stale["tgid"]
+    c["cache_stale_comm"] = stale["comm"]
     c["trace_records"] = len(gens)
     c["lost"] = lost
     c["malformed"] = malformed
@@ -439,11 +491,16 @@ def print_table(row):
     title = f"{row['scenario']}" + (f" run {row['run']}" if row["run"] else "")
     print(f"== {title}: {row['processes']} processes; {c['trace_records']} signal_generate "
           f"records, {c['tree_records']} to the tree; lost {c['lost']}, unparsed {c['malformed']}")
+    print(f"   (the trace's cached sender tgid / comm, where fork and rename events say otherwise:"
+          f" {c['cache_stale_tgid']} / {c['cache_stale_comm']} of all records)")
     lines = [
         ("sigvisor deliveries (signal events)", c["deliveries"], ""),
         ("  user-sent, same sender pid", c["agree"],
          f"same tid {c['agree_tid']}; comm same {c['agree_comm']}, different "
          f"{c['agree_comm_differs']}, unknown on a side {c['agree_comm_unknown']}"),
+        ("    the kernel's sender comm: at the send / cached", c["kernel_comm_at_send"],
+         f"/ {c['kernel_comm_cached']} (followed through fork and rename events / the "
+         f"trace's name cache)"),
         ("  user-sent, different sender", c["disagree"], ""),
         ("  kernel-made, scope kernel", c["kernel_agree"],
          "SIGCHLD generated by " + (", ".join(f"{k} {v}" for k, v in
