@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "ktrace/sender_naming.h"
 #include "supervise/diagnostics.h"
 
 namespace sigvisor {
@@ -109,24 +110,16 @@ void KernelTrace::ingest_locked(std::string_view line) {
 }
 
 WitnessedSend KernelTrace::witnessed(const TraceSend& s) const {
-  WitnessedSend w;
-  w.sender.tid = s.sender_tid;
-  w.sender.pid = s.sender_tgid;
-  w.sender.comm = s.sender_comm;
-  w.comm_known = s.sender_comm[0] != '\0';
-  w.code = s.code;
-  // What the kernel did not record (its name and tgid caches are small and shared), the
-  // table or /proc may still know; a sender that is gone stays partly unnamed.
-  if (w.sender.pid == 0 || !w.comm_known) {
-    auto t = table_.find(s.sender_tid);
-    if (!t) t = read_task_from_proc(s.sender_tid);
-    if (t && w.sender.pid == 0) w.sender.pid = t->tgid;
-    if (t && !w.comm_known) {
-      w.sender.comm = t->comm;
-      w.comm_known = true;
-    }
+  // The line's tgid and name come from caches the kernel fills lazily: checked against
+  // the table and /proc (sender_naming.h).
+  const NamedSender n = name_sender(s, table_.find(s.sender_tid), read_task_from_proc);
+  if (n.corrected) {
+    diag_.debug("kernel trace: sender %d is %d (%s), not %d (%s) as the trace's caches said",
+                static_cast<int>(s.sender_tid), static_cast<int>(n.send.sender.pid),
+                comm_view(n.send.sender.comm).data(), static_cast<int>(s.sender_tgid),
+                comm_view(s.sender_comm).data());
   }
-  return w;
+  return n.send;
 }
 
 std::optional<WitnessedSend> KernelTrace::take_delivery(pid_t tid, pid_t tgid, int sig, int code) {

@@ -6,7 +6,9 @@
 //
 // The part before the event name is the *current* task — the sender, since the event
 // fires in the sender's context — as comm-tid, its tgid (`(-------)` when the kernel did
-// not record it; absent without record-tgid), the cpu, the flags and the timestamp. The
+// not record it; absent without record-tgid), the cpu, the flags and the timestamp. Only
+// the tid is recorded with the event: the comm and tgid are looked up when the line is
+// read, in caches the kernel fills lazily (sender_naming.h says when to believe them). The
 // fields after it describe the target. Both comms may hold spaces, dashes and brackets
 // (a comm is whatever a task set), so the parser anchors on what a comm cannot change:
 // the last `[cpu]` before the event name, and the fixed tail ` pid=N grp=N res=N`.
