@@ -140,24 +140,31 @@ def ctrl_c(s, prefix, out):
 SCENARIOS = {"ctrl_z_and_fg": ctrl_z_and_fg, "background_read": background_read, "ctrl_c": ctrl_c}
 
 
-def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in SCENARIOS:
-        print(f"usage: {sys.argv[0]} {'|'.join(SCENARIOS)} [PREFIX...]", file=sys.stderr)
+def run_scenario(scenarios, argv):
+    """Runs the scenario argv[1] names on a new Session, with argv[2:] as the command
+    prefix (e.g. sigvisor and its options); prints its transcript. Exit status 0, 1 if it
+    timed out waiting for something, 2 for a bad command line."""
+    if len(argv) < 2 or argv[1] not in scenarios:
+        print(f"usage: {argv[0]} {'|'.join(scenarios)} [PREFIX...]", file=sys.stderr)
         return 2
-    prefix = " ".join(sys.argv[2:])
+    prefix = " ".join(argv[2:])
     s = Session()
     out = []
     try:
-        SCENARIOS[sys.argv[1]](s, prefix, out)
+        scenarios[argv[1]](s, prefix, out)
     except TimeoutError as e:
         print("\n".join(out))
         print(f"FAILED: {e}")
-        print(f"buffer: {s.buf!r}", file=sys.stderr)
+        print(f"buffer's end: {s.buf[-2000:]!r}", file=sys.stderr)
         return 1
     finally:
         s.close()
     print("\n".join(out))
     return 0
+
+
+def main():
+    return run_scenario(SCENARIOS, sys.argv)
 
 
 if __name__ == "__main__":

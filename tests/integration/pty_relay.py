@@ -19,7 +19,7 @@ import termios
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pty_job_control import PROMPT, Session, ctrl_z_and_fg  # noqa: E402
+from pty_job_control import PROMPT, Session, ctrl_z_and_fg, run_scenario  # noqa: E402
 
 EXAMPLES = os.environ.get("SIGVISOR_EXAMPLES_DIR", "")
 WAIT = 60  # seconds: a liveness bound, generous for loaded machines
@@ -240,23 +240,7 @@ SCENARIOS = {f.__name__: f for f in (own_terminal, inject, echo_line, big_output
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in SCENARIOS:
-        print(f"usage: {sys.argv[0]} {'|'.join(SCENARIOS)} [PREFIX...]", file=sys.stderr)
-        return 2
-    prefix = " ".join(sys.argv[2:])
-    s = Session()
-    out = []
-    try:
-        SCENARIOS[sys.argv[1]](s, prefix, out)
-    except TimeoutError as e:
-        print("\n".join(out))
-        print(f"FAILED: {e}")
-        print(f"buffer's end: {s.buf[-2000:]!r}", file=sys.stderr)
-        return 1
-    finally:
-        s.close()
-    print("\n".join(out))
-    return 0
+    return run_scenario(SCENARIOS, sys.argv)
 
 
 if __name__ == "__main__":
