@@ -18,8 +18,9 @@ inline bool is_refusal(Action a) {
 Decision decide_call(const CallContext& ctx, const RunState& sv);
 
 // Counters, SIGKILL bookkeeping, and the event (when -e trace selects it or it was
-// refused). `ev` must hold the caller, target and call; retval when known.
-void record_call(SyscallEvent&& ev, const Decision& d, RunState& sv);
+// refused). `ev` must hold the caller, target and call; retval when known. It takes the
+// decision (action, rule, racy) and is copied into the queue only when it is recorded.
+void record_call(SyscallEvent& ev, const Decision& d, RunState& sv);
 
 // After the reply went out: kill the caller (kill) or the whole tree (abort).
 void enforce(const Decision& d, pid_t caller_tgid, RunState& sv);

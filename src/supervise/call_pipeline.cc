@@ -43,7 +43,7 @@ void conclude_call(PreparedCall& c, CallPort& port, RunState& sv) {
   const Decision d = c.decision;
   const pid_t caller = c.ev.caller.pid;
   const Sys sys = c.ev.call.sys;
-  record_call(SyscallEvent(c.ev), d, sv);        // trivially copyable: a copy into the queue
+  record_call(c.ev, d, sv);  // one copy of it, into the queue, only when it is recorded
   apply_rename(c.ev, is_refusal(d.action), sv);  // before the answer: its next call has it
   const bool strikes = d.action == Action::kill || d.action == Action::abort;
   if (strikes && (c.confirmed || port.still_pending())) enforce(d, caller, sv);

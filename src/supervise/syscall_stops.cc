@@ -113,7 +113,7 @@ void SyscallStops::on_task_gone(pid_t tid) {
   ev.unfinished = true;
   if (!is_refusal(d.action)) ev.call.retval.reset();  // a refusal knows its errno
   // Recorded only: the task is gone, nothing to enforce or answer.
-  record_call(std::move(ev), d, c_.sv);
+  record_call(ev, d, c_.sv);
 }
 
 std::optional<SenderClaim> SyscallStops::take(pid_t receiver_tgid, int sig,
