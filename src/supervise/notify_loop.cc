@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include <cerrno>
 #include <chrono>
@@ -54,13 +55,25 @@ class NotifyPort final : public CallPort {
   uint64_t id_;
 };
 
-// Receives (blocking) and handles one notification. False when RECV failed for a reason
-// other than an interruption (EINTR: the stop signal) or a caller that died (ENOENT).
+// True once no task carries the filter: nothing can be notified any more. RECV on such a
+// listener returns ENOENT at once (6.6+ does not wait on an orphaned filter), so a
+// receiver that took ENOENT for "a caller died" would spin until the control loop stopped
+// it: ~5 ms of a CPU at the end of every run, measured, while the ptrace thread waited
+// for that CPU to report the last exit.
+bool orphaned(int listener) {
+  pollfd p{listener, POLLIN, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) != 0;
+}
+
+// Receives (blocking) and handles one notification. False when the receiver should leave:
+// the filter is orphaned, or RECV failed for a reason other than an interruption (EINTR:
+// the stop signal) or a caller that died (ENOENT).
 bool handle_one(int listener, RunState& sv, const ArchMap& arch) {
   seccomp_notif req;
   std::memset(&req, 0, sizeof req);  // the kernel insists on a zeroed buffer
   if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
-    if (errno == EINTR || errno == ENOENT) return true;
+    if (errno == EINTR) return true;
+    if (errno == ENOENT) return !orphaned(listener);
     sv.diag.call_failed("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", 0, errno);
     return false;
   }
@@ -114,9 +127,13 @@ void NotifyReceiver::stop() {
   std::lock_guard lock(stop_mu_);
   if (!thread_.joinable()) return;
   stop_.store(true, std::memory_order_release);
-  while (!left_.load(std::memory_order_acquire)) {
+  // Usually it has left already (the filter was orphaned when the last task exited). If
+  // not, the signal interrupts its RECV; it is sent again in case it arrived before the
+  // thread entered RECV. Short waits first: a fixed 1 ms sleep here was 1 ms of every run.
+  for (int round = 0; !left_.load(std::memory_order_acquire); ++round) {
     pthread_kill(thread_.native_handle(), kNotifyStopSignal);
-    poll(nullptr, 0, 1);
+    const timespec pause{0, round < 20 ? 50'000 : 1'000'000};
+    nanosleep(&pause, nullptr);
   }
   thread_.join();
 }
