@@ -162,7 +162,12 @@ file_has() {
 }
 # shellcheck disable=SC2317  # a condition for wait_until
 trace_enabled() { # sigvisor's own kernel trace is recording
-  [ "$(cat "$T/instances/sigvisor-$1/events/signal/signal_generate/enable" 2> /dev/null)" = 1 ]
+  local link dir=""
+  for fd in /proc/"$1"/fd/*; do # the instance (slot) sigvisor PID holds
+    link=$(readlink "$fd" 2> /dev/null) || continue
+    case $link in */instances/sigvisor-slot-*) dir=${link%/trace_pipe} ;; esac
+  done
+  [ -n "$dir" ] && [ "$(cat "$dir/events/signal/signal_generate/enable" 2> /dev/null)" = 1 ]
 }
 # outside_kill ARGS...: /bin/kill ARGS; sets kpid to its pid (the sender to look for).
 outside_kill() {

@@ -4,9 +4,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,7 +20,8 @@
 namespace sigvisor {
 namespace {
 
-constexpr std::string_view kPrefix = "sigvisor-";
+constexpr std::string_view kPrefix = "sigvisor-";  // legacy per-run instances: sigvisor-PID
+constexpr std::string_view kSlotPrefix = "sigvisor-slot-";
 
 std::string errno_text(int err) {
   return std::strerror(err);
@@ -53,40 +54,16 @@ Status ensure_tracefs(const Diagnostics& diag) {
   return Ok{};
 }
 
-// Removes an instance (rmdir disables its events itself, and waits for the tracepoint's
-// readers). record-tgid is undone by hand first: the kernel keeps recording tgids for
-// everyone while any instance asks.
+// Removes a legacy per-run instance (rmdir disables its events itself, and waits for the
+// tracepoint's readers). record-tgid is undone by hand first: the kernel keeps recording
+// tgids for everyone while any instance asks.
 void remove_instance(const std::string& dir) {
   (void)write_file(dir + "/trace_options", "norecord-tgid");
   ::rmdir(dir.c_str());
 }
 
-// The same, without waiting: the rmdir takes ~40-50 ms here (the kernel frees the ring
-// buffers and waits for RCU readers), which was most of the kernel trace's cost per run —
-// a short program run under sigvisor took 50 ms instead of 7. A detached grandchild does
-// it, with no descriptor of ours, so sigvisor exits at once and nobody waits on a pipe
-// it held. Should it fail (killed), the next sigvisor removes the instance as stale.
-void remove_instance_detached(const std::string& dir) {
-  (void)write_file(dir + "/trace_options", "norecord-tgid");
-  const char* path = dir.c_str();
-  const pid_t child = ::fork();
-  if (child < 0) {
-    ::rmdir(path);
-    return;
-  }
-  if (child == 0) {  // only async-signal-safe calls from here: sigvisor has threads
-    if (::fork() == 0) {
-      ::close_range(0, ~0U, 0);
-      ::rmdir(path);
-    }
-    ::_exit(0);
-  }
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-}
-
-// Instances left by a sigvisor that could not clean up (killed by SIGKILL).
+// Per-run instances (sigvisor-PID) that sigvisor made before it kept slots, left by one
+// killed by SIGKILL.
 void remove_stale(pid_t owner, const Diagnostics& diag) {
   const std::string dir = std::string(TracefsInstance::kTracefs) + "/instances";
   DIR* d = ::opendir(dir.c_str());
@@ -103,30 +80,65 @@ void remove_stale(pid_t owner, const Diagnostics& diag) {
   }
   ::closedir(d);
   for (pid_t pid : stale) {
-    remove_instance(TracefsInstance::dir_of(pid));
+    remove_instance(std::string(TracefsInstance::kTracefs) + "/instances/" + std::string(kPrefix) +
+                    std::to_string(pid));
     diag.debug("kernel trace: removed stale instance of dead sigvisor %d", static_cast<int>(pid));
   }
 }
 
+// Reads the instance's pipe until it is empty: what a previous holder left (events on,
+// killed before it could turn them off) must not be taken for this run's sends.
+void drain(int pipe_fd) {
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = ::read(pipe_fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // EAGAIN: empty
+  }
+}
+
+// Opens a slot's directory, making it first if no run has yet.
+UniqueFd open_slot(const std::string& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.valid() || errno != ENOENT) return fd;
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return fd;
+  return UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
 }  // namespace
 
-std::string TracefsInstance::dir_of(pid_t pid) {
-  return std::string(kTracefs) + "/instances/" + std::string(kPrefix) + std::to_string(pid);
+std::string TracefsInstance::slot_dir(int n) {
+  return std::string(kTracefs) + "/instances/" + std::string(kSlotPrefix) + std::to_string(n);
 }
 
 Result<TracefsInstance> TracefsInstance::create(pid_t owner, const Diagnostics& diag) {
   if (::geteuid() != 0) return make_error("not root");
   if (auto st = ensure_tracefs(diag); !st) return st.error();
   remove_stale(owner, diag);
-  const std::string dir = dir_of(owner);
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return make_error("cannot create " + dir + ": " + errno_text(errno));
+  UniqueFd lock;
+  std::string dir;
+  for (int n = 0; n < kSlots && !lock.valid(); ++n) {
+    dir = slot_dir(n);
+    UniqueFd fd = open_slot(dir);
+    if (!fd.valid()) return make_error("cannot open or create " + dir + ": " + errno_text(errno));
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+      lock = std::move(fd);
+    } else if (errno != EWOULDBLOCK) {
+      return make_error("cannot lock " + dir + ": " + errno_text(errno));
+    }
   }
-  // From here the destructor removes the instance whatever fails next.
-  TracefsInstance inst(dir, UniqueFd());
-  if (!exists(dir + "/events/signal/signal_generate/enable")) {
-    return make_error("the kernel has no signal:signal_generate event");
+  if (!lock.valid()) {
+    return make_error("all " + std::to_string(kSlots) + " instances (" + slot_dir(0) +
+                      "...) are held by other sigvisors");
   }
+  const std::string enable = dir + "/events/signal/signal_generate/enable";
+  if (!exists(enable)) return make_error("the kernel has no signal:signal_generate event");
+  // From here the destructor turns the event off and lets the slot go, whatever fails.
+  TracefsInstance inst(dir, std::move(lock), UniqueFd());
+  if (auto st = write_file(enable, "0"); !st) return st.error();
+  inst.pipe_.reset(::open((dir + "/trace_pipe").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!inst.pipe_.valid()) return make_error(dir + "/trace_pipe: " + errno_text(errno));
+  drain(inst.pipe_.get());
   // record-tgid: the event has only the sender's thread id. The trace clock stays the
   // default: changing it resets the buffers (~30 ms here) and nothing needs its times.
   for (auto [file, text] :
@@ -134,19 +146,23 @@ Result<TracefsInstance> TracefsInstance::create(pid_t owner, const Diagnostics& 
         std::pair{"/events/signal/signal_generate/enable", "1"}, std::pair{"/tracing_on", "1"}}) {
     if (auto st = write_file(dir + file, text); !st) return st.error();
   }
-  inst.pipe_.reset(::open((dir + "/trace_pipe").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!inst.pipe_.valid()) return make_error(dir + "/trace_pipe: " + errno_text(errno));
   diag.debug("kernel trace: instance %s", dir.c_str());
   return inst;
 }
 
 TracefsInstance::TracefsInstance(TracefsInstance&& o) noexcept
-    : dir_(std::exchange(o.dir_, std::string())), pipe_(std::move(o.pipe_)) {}
+    : dir_(std::exchange(o.dir_, std::string())),
+      lock_(std::move(o.lock_)),
+      pipe_(std::move(o.pipe_)) {}
 
 TracefsInstance::~TracefsInstance() {
   if (dir_.empty()) return;
-  pipe_.reset();  // an open trace_pipe keeps the instance busy (rmdir: EBUSY)
-  remove_instance_detached(dir_);
+  // Off before the slot is let go: no tracepoint left on, no tgids recorded for nobody.
+  // What is still in the buffer is drained by the next holder.
+  (void)write_file(dir_ + "/events/signal/signal_generate/enable", "0");
+  (void)write_file(dir_ + "/trace_options", "norecord-tgid");
+  pipe_.reset();
+  lock_.reset();  // the flock goes with the descriptor
 }
 
 }  // namespace sigvisor

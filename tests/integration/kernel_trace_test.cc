@@ -1,11 +1,15 @@
 // Issue 14: the kernel trace (src/ktrace/) names senders ptrace cannot see. The seed
 // scenario (a SIGKILL from outside the tree names its sender), agreement with ptrace's
-// senders, the instance's life (gone after every run, after SIGTERM to sigvisor, stale
-// ones removed), --no-kernel-trace, renamed tasks, and a stress run where every
+// senders, the instance's life (a slot let go after every run and after SIGTERM to
+// sigvisor, one slot per concurrent run, leftovers drained at the next claim, stale per-run
+// instances removed), --no-kernel-trace, renamed tasks, and a stress run where every
 // kernel-attributed sender agrees with si_pid. Skips where the kernel trace is
 // unavailable (not root, no tracefs).
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,11 +17,14 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <set>
 #include <sstream>
 
 #include "harness.h"
+#include "ktrace/tracefs_instance.h"
+#include "supervise/diagnostics.h"
 
 namespace sigvisor::test {
 std::string temp_path(const std::string& stem);  // harness.cc
@@ -28,8 +35,26 @@ namespace {
 
 using nlohmann::json;
 
-std::string instance_dir(pid_t sigvisor_pid) {
-  return "/sys/kernel/tracing/instances/sigvisor-" + std::to_string(sigvisor_pid);
+// The tracefs instance (a slot, instances/sigvisor-slot-N) that process `pid` holds open:
+// its flock()ed directory; empty if none.
+std::string held_instance(pid_t pid) {
+  const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* d = opendir(fds.c_str());
+  if (d == nullptr) return {};
+  std::string found;
+  while (dirent* e = readdir(d)) {
+    char target[PATH_MAX];
+    const std::string link = fds + "/" + e->d_name;
+    const ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0) continue;
+    std::string path(target, static_cast<std::size_t>(n));
+    auto at = path.find("/instances/sigvisor-slot-");
+    if (at == std::string::npos) continue;
+    auto end = path.find('/', at + std::string("/instances/").size());
+    found = path.substr(0, end);
+  }
+  closedir(d);
+  return found;
 }
 
 bool exists(const std::string& path) {
@@ -37,11 +62,32 @@ bool exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-// sigvisor leaves the (slow) rmdir of its instance to a detached process and exits: the
-// instance is gone shortly after. Waits for that, boundedly (a condition, not a delay).
-bool removed_soon(const std::string& path) {
-  for (int i = 0; i < 1000 && exists(path); ++i) usleep(10 * 1000);
-  return !exists(path);
+std::string first_line(const std::string& path) {
+  std::string s = read_file(path);
+  return s.substr(0, s.find('\n'));
+}
+
+// After a run: the slot's event is off and the kernel no longer records tgids for it, and
+// the slot can be claimed. If another run (ctest -j) claimed it meanwhile, its state is
+// that run's: only the claim is checked then.
+::testing::AssertionResult let_go(const std::string& dir) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ::testing::AssertionFailure() << dir << " is gone";
+  const bool claimed = flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::testing::AssertionResult r = ::testing::AssertionSuccess();
+  if (claimed) {
+    const std::string enable = first_line(dir + "/events/signal/signal_generate/enable");
+    const std::string options = read_file(dir + "/trace_options");
+    if (enable != "0")
+      r = ::testing::AssertionFailure() << dir << ": event still on (" << enable << ")";
+    if (options.find("norecord-tgid") == std::string::npos) {
+      r = ::testing::AssertionFailure() << dir << ": record-tgid still on";
+    }
+  } else if (errno != EWOULDBLOCK) {
+    r = ::testing::AssertionFailure() << "flock " << dir << ": " << strerror(errno);
+  }
+  close(fd);  // drops our claim
+  return r;
 }
 
 // Runs `kill -SIG PID` (procps) outside the tree and reaps it.
@@ -102,7 +148,8 @@ class KernelTrace : public SigvisorTest {
 TEST_F(KernelTrace, OutsideSigkillNamesTheKillerFromTheKernel) {
   Sleeper s = start_sleeper({});
   ASSERT_GT(s.target, 0);
-  EXPECT_TRUE(exists(instance_dir(s.sigvisor)));
+  const std::string slot = held_instance(s.sigvisor);
+  EXPECT_FALSE(slot.empty());
   pid_t k = outside_kill("9", s.target);
   Outcome r = s.run.get();
   ASSERT_TRUE(kernel_trace_used(r)) << r.err;
@@ -118,8 +165,8 @@ TEST_F(KernelTrace, OutsideSigkillNamesTheKillerFromTheKernel) {
   const std::string line = "+++ killed by SIGKILL +++ (SIGKILL: kill(" + std::to_string(k) +
                            ") -> sleep(" + std::to_string(s.target) + "), outside)";
   EXPECT_EQ(lines_with(r.trace, line).size(), 1u) << r.trace;
-  // (d) gone after the run.
-  EXPECT_TRUE(removed_soon(instance_dir(s.sigvisor)));
+  // (d) let go after the run.
+  if (!slot.empty()) EXPECT_TRUE(let_go(slot));
 }
 
 // (b) A SIGTERM from outside has a delivery stop: ptrace's si_pid and the kernel agree,
@@ -170,23 +217,25 @@ TEST_F(KernelTrace, SandboxSigkillIsNamedFromTheInterceptedCall) {
 }
 
 // (d) SIGTERM to sigvisor: forwarded to the program, the run ends normally and the
-// instance goes with it.
-TEST_F(KernelTrace, InstanceIsRemovedAfterSigtermToSigvisor) {
+// instance is let go (event off) with it.
+TEST_F(KernelTrace, InstanceIsLetGoAfterSigtermToSigvisor) {
   Sleeper s = start_sleeper({});
   ASSERT_GT(s.sigvisor, 0);
-  ASSERT_TRUE(exists(instance_dir(s.sigvisor)));
+  const std::string slot = held_instance(s.sigvisor);
+  ASSERT_FALSE(slot.empty());
   ASSERT_EQ(kill(s.sigvisor, SIGTERM), 0);
   Outcome r = s.run.get();
   EXPECT_EQ(r.exit_status, 128 + SIGTERM) << r.err;
-  EXPECT_TRUE(removed_soon(instance_dir(s.sigvisor)));
+  EXPECT_TRUE(let_go(slot));
 }
 
-// (d) An instance left by a sigvisor that died of SIGKILL is removed by the next one.
+// (d) A per-run instance (instances/sigvisor-PID, what sigvisor made before it kept slots)
+// left by a sigvisor that died of SIGKILL is removed by the next one.
 TEST_F(KernelTrace, StaleInstanceOfADeadSigvisorIsRemoved) {
   pid_t dead = fork();
   if (dead == 0) _exit(0);
   waitpid(dead, nullptr, 0);
-  const std::string stale = instance_dir(dead);
+  const std::string stale = "/sys/kernel/tracing/instances/sigvisor-" + std::to_string(dead);
   ASSERT_EQ(mkdir(stale.c_str(), 0700), 0) << stale;
   Outcome r = run_sigvisor({}, {"/bin/true"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
@@ -194,11 +243,82 @@ TEST_F(KernelTrace, StaleInstanceOfADeadSigvisorIsRemoved) {
   if (exists(stale)) rmdir(stale.c_str());
 }
 
+// Two runs at once hold two different slots; both let go at the end, and a slot is
+// reused rather than a new one made per run.
+TEST_F(KernelTrace, ConcurrentRunsHoldDifferentSlots) {
+  Sleeper a = start_sleeper({});
+  Sleeper b = start_sleeper({});
+  const std::string slot_a = held_instance(a.sigvisor);
+  const std::string slot_b = held_instance(b.sigvisor);
+  ASSERT_FALSE(slot_a.empty());
+  ASSERT_FALSE(slot_b.empty());
+  EXPECT_NE(slot_a, slot_b);
+  for (pid_t p : {a.target, b.target}) kill(p, SIGTERM);
+  EXPECT_EQ(a.run.get().exit_status, 128 + SIGTERM);
+  EXPECT_EQ(b.run.get().exit_status, 128 + SIGTERM);
+  EXPECT_TRUE(let_go(slot_a));
+  EXPECT_TRUE(let_go(slot_b));
+  // No slot directory beyond the ones runs ever held at once: at most kSlots.
+  int slots = 0;
+  for (int n = 0; n < TracefsInstance::kSlots + 8; ++n)
+    slots += exists(TracefsInstance::slot_dir(n));
+  EXPECT_LE(slots, TracefsInstance::kSlots);
+}
+
+// A holder killed with SIGKILL cannot turn its event off: the slot keeps recording every
+// signal of the machine. The next claim drains that before its run: none of the earlier
+// sends is left in the buffer. (The test plays the killed holder: it claims the lowest
+// free slot, turns the event on, signals, and lets go without turning it off.)
+TEST_F(KernelTrace, AClaimDrainsWhatAKilledHolderLeft) {
+  // Forked before the claim: a child would share the claimed descriptor, and its flock.
+  pid_t helper = fork();
+  if (helper == 0) {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &s, nullptr);
+    pause();
+    _exit(0);
+  }
+  struct Reaper {
+    pid_t pid;
+    ~Reaper() {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } reaper{helper};
+  std::string dir;
+  int fd = -1;
+  for (int n = 0; n < TracefsInstance::kSlots && fd < 0; ++n) {
+    dir = TracefsInstance::slot_dir(n);
+    mkdir(dir.c_str(), 0700);
+    fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(fd, 0) << dir;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      close(fd);
+      fd = -1;
+    }
+  }
+  ASSERT_GE(fd, 0) << "no free slot";
+  std::ofstream(dir + "/events/signal/signal_generate/enable") << "1";
+  for (int i = 0; i < 50; ++i) kill(helper, SIGUSR2);  // pending once, generated 50 times
+  const std::string mark = "pid=" + std::to_string(helper) + " ";
+  ASSERT_NE(read_file(dir + "/trace").find(mark), std::string::npos) << "the sends were not traced";
+  close(fd);  // the holder is gone; its event is still on
+  Diagnostics quiet(nullptr, false);
+  auto inst = TracefsInstance::create(getpid(), quiet);
+  ASSERT_TRUE(inst) << inst.error().message;
+  // Whoever claimed the slot (this claim, or a concurrent run's, both take the lowest free
+  // one) drained it first.
+  EXPECT_EQ(read_file(dir + "/trace").find(mark), std::string::npos)
+      << dir << " (this claim: " << inst->dir() << ")";
+}
+
 // (e) --no-kernel-trace: no instance, and the outside SIGKILL has no known killer.
 TEST_F(KernelTrace, WithoutItTheOutsideKillerIsUnknown) {
   Sleeper s = start_sleeper({"--no-kernel-trace"});
   ASSERT_GT(s.target, 0);
-  EXPECT_FALSE(exists(instance_dir(s.sigvisor)));  // never made
+  EXPECT_TRUE(held_instance(s.sigvisor).empty());  // no slot claimed
   outside_kill("9", s.target);
   Outcome r = s.run.get();
   const json* e = exit_of(r, s.target);
