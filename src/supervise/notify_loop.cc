@@ -73,7 +73,10 @@ bool handle_one(int listener, RunState& sv, const ArchMap& arch) {
   std::memset(&req, 0, sizeof req);  // the kernel insists on a zeroed buffer
   if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
     if (errno == EINTR) return true;
-    if (errno == ENOENT) return !orphaned(listener);
+    if (errno == ENOENT) {
+      sv.empty_receives.fetch_add(1, std::memory_order_relaxed);
+      return !orphaned(listener);
+    }
     sv.diag.call_failed("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", 0, errno);
     return false;
   }

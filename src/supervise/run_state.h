@@ -60,6 +60,9 @@ struct RunState : RunParts {
 
   std::array<SyscallCounters, kSysCount> counters{};
   std::atomic<uint64_t> lost_notifications{0};
+  // RECVs that found no notification (its caller died first): a handful per run. The
+  // debug trace reports them; a receiver spinning on an orphaned filter showed there.
+  std::atomic<uint64_t> empty_receives{0};
 
   // `T`: an event (SyscallEvent, ...) or EventBody, moved into the queue in place.
   template <class T>

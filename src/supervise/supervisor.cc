@@ -51,6 +51,8 @@ SummaryEvent summary_of(const RunState& sv) {
 // arrives, and that what it routes does).
 void debug_intercepted(const RunState& sv) {
   if (!sv.diag.debugging()) return;
+  sv.diag.debug("notify receiver: %llu empty receives",
+                static_cast<unsigned long long>(sv.empty_receives.load()));
   for (std::size_t i = 0; i < kSysCount; ++i) {
     const uint64_t calls = sv.counters[i].calls.load();
     if (calls == 0) continue;

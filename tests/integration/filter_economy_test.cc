@@ -214,5 +214,24 @@ TEST_F(FilterEconomy, ResultsDoNotRouteWhatNothingRecords) {
   EXPECT_EQ(denied[0]["errno"], "EPERM");
 }
 
+// The receiver leaves once no task carries the filter (RECV on an orphaned filter fails
+// with ENOENT at once, forever): it took that for "a caller died" and went round until the
+// control loop stopped it, thousands of empty receives at every run's end. Counted, not
+// timed: a run's empty receives are the callers that died with a call pending, none here.
+TEST_F(FilterEconomy, ReceiverDoesNotSpinOnAnOrphanedFilter) {
+  DebugTrace debug;
+  for (int i = 0; i < 3; ++i) {
+    Outcome r = run_sigvisor({}, kShell);
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    ASSERT_GT(intercepted(r, "kill"), 0u) << r.err;  // the receiver was at work
+    const auto lines = lines_with(r.err, "notify receiver: ");
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    const std::regex count("notify receiver: ([0-9]+) empty receives");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(lines[0], m, count)) << lines[0];
+    EXPECT_LE(std::stoull(m[1]), 2u) << lines[0];
+  }
+}
+
 }  // namespace
 }  // namespace sigvisor::test
