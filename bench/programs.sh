@@ -10,7 +10,8 @@
 # with a message.
 # Workloads: stress-ng's sigq, kill and sigpending stressors; make with 200 tiny recipes
 # (under the default policy and under the denials-only ci-denials); a shell loop of 300
-# /bin/true spawns; 2M getppid (no signal syscall); CPython's test_signal and
+# /bin/true spawns; 2M getppid (no signal syscall); 50 short runs of /bin/true, one
+# sigvisor each (start-up, startup-50); CPython's test_signal and
 # test_subprocess under -P ci-isolation (cpython-tests).
 # Environment: WORKLOADS="make-200 make-200-denials" runs only those workloads (and none
 # of the later sections); RECIPES=N makes the Makefile N recipes instead of 200 (the
@@ -51,13 +52,19 @@ SVARGS[$MAKE-denials]="-P $HERE/../policies/ci-denials.json"
 NOSTRACE[$MAKE-denials]=1
 CMD[shell-300]="sh -c 'i=0; while [ \$i -lt 300 ]; do /bin/true; i=\$((i+1)); done'"
 CMD[nosig-getppid]="$BIN/loop getppid 2000000"
+# Start-up and end, as a CI suite pays them: 50 short runs, one sigvisor (one strace) each.
+declare -A SVCMD  # the whole sigvisor command, for a workload that is not one program
+declare -A STCMD  # the same for strace
+CMD[startup-50]="for i in \$(seq 50); do /bin/true; done"
+SVCMD[startup-50]="for i in \$(seq 50); do $SIGVISOR -o /dev/null -- /bin/true; done"
+STCMD[startup-50]="for i in \$(seq 50); do strace -f --seccomp-bpf -e trace=%signal -o /dev/null /bin/true; done"
 # A real suite (issue 15): CPython's own signal and subprocess tests, as a CI job would run
 # them under sigvisor, against native. Long (about a minute each run): strace is not run.
 PYTEST_CMD="python3 -m test -q test_signal test_subprocess"
 CMD[cpython-tests]=$PYTEST_CMD
 SVARGS[cpython-tests]="-P $HERE/../policies/ci-isolation.json"
 NOSTRACE[cpython-tests]=1
-ORDER="stress-sigq stress-kill stress-sigpending $MAKE $MAKE-denials shell-300 nosig-getppid cpython-tests"
+ORDER="stress-sigq stress-kill stress-sigpending $MAKE $MAKE-denials shell-300 nosig-getppid startup-50 cpython-tests"
 ORDER=${WORKLOADS:-$ORDER}
 for w in $ORDER; do
   [ -n "${CMD[$w]:-}" ] || { echo "unknown workload $w (known: ${!CMD[*]})" >&2; exit 2; }
@@ -80,9 +87,9 @@ results=$WORK/results
 for ((r = 1; r <= ROUNDS; r++)); do
   for w in $ORDER; do
     echo "$w native $(timeit "${CMD[$w]}")" >>"$results"
-    echo "$w sigvisor $(timeit "$SIGVISOR -o /dev/null ${SVARGS[$w]:-} -- ${CMD[$w]}")" >>"$results"
+    echo "$w sigvisor $(timeit "${SVCMD[$w]:-$SIGVISOR -o /dev/null ${SVARGS[$w]:-} -- ${CMD[$w]}}")" >>"$results"
     [ -n "${NOSTRACE[$w]:-}" ] ||
-      echo "$w strace $(timeit "strace -f --seccomp-bpf -e trace=%signal -o /dev/null ${CMD[$w]}")" >>"$results"
+      echo "$w strace $(timeit "${STCMD[$w]:-strace -f --seccomp-bpf -e trace=%signal -o /dev/null ${CMD[$w]}}")" >>"$results"
   done
   echo "round $r/$ROUNDS done" >&2
 done
