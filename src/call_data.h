@@ -3,11 +3,8 @@
 // path can copy it into the event queue and decoders can format it later (or in tests).
 #pragma once
 
-#include <algorithm>
 #include <array>
-#include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 
 #include "syscall_table.h"
@@ -15,31 +12,12 @@
 namespace sigvisor {
 
 // Bytes read from the tracee at `addr` (at entry for inputs, after return for outputs).
-//
-// Only the first `size` bytes of `bytes` mean anything, and only once `read`: the rest is
-// left uninitialised and a copy carries the meaningful prefix alone. A call has six of
-// these, mostly unused; zeroing and copying all 768 bytes per call, then pulling them
-// through the writer thread's cache, cost ~0.1 us of a ~2.5 us call (docs/performance.md).
 struct UserBuffer {
-  static constexpr std::size_t kCapacity = 128;
-  uint64_t addr = 0;                     // the pointer value as the tracee passed it; 0 is NULL
-  uint16_t size = 0;                     // bytes wanted
-  bool read = false;                     // a read was attempted
-  bool ok = false;                       // the read returned all `size` bytes
-  std::array<uint8_t, kCapacity> bytes;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-
-  // User-provided, so that value-initialisation (`mem{}`) does not zero `bytes`.
-  UserBuffer() noexcept {}  // NOLINT(modernize-use-equals-default)
-  UserBuffer(const UserBuffer& o) noexcept { *this = o; }
-  UserBuffer& operator=(const UserBuffer& o) noexcept {
-    addr = o.addr;
-    size = o.size;
-    read = o.read;
-    ok = o.ok;
-    if (o.read) std::memcpy(bytes.data(), o.bytes.data(), std::min<std::size_t>(o.size, kCapacity));
-    return *this;
-  }
-  ~UserBuffer() = default;
+  uint64_t addr = 0;  // the pointer value as the tracee passed it; 0 is NULL
+  uint16_t size = 0;  // bytes wanted
+  bool read = false;  // a read was attempted
+  bool ok = false;    // the read returned all `size` bytes
+  std::array<uint8_t, 128> bytes{};
 };
 
 struct CallData {
