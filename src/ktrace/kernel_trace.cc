@@ -131,6 +131,13 @@ std::optional<WitnessedSend> KernelTrace::take_delivery(pid_t tid, pid_t tgid, i
   return witnessed(*s);
 }
 
+void KernelTrace::drop_delivery(pid_t tid, pid_t tgid, int sig, int code) {
+  std::lock_guard lock(mu_);
+  drain_locked();
+  if (!store_.take_delivery(tid, tgid, sig, code))
+    (void)strangers_.take_delivery(tid, tgid, sig, code);
+}
+
 std::optional<WitnessedSend> KernelTrace::take_sigkill(pid_t tgid) {
   std::lock_guard lock(mu_);
   drain_locked();

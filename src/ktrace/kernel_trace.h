@@ -51,6 +51,7 @@ class KernelTrace final : public SendWitness {
   KernelTrace& operator=(const KernelTrace&) = delete;
 
   std::optional<WitnessedSend> take_delivery(pid_t tid, pid_t tgid, int sig, int code) override;
+  void drop_delivery(pid_t tid, pid_t tgid, int sig, int code) override;
   std::optional<WitnessedSend> take_sigkill(pid_t tgid) override;
   void forget(pid_t tgid) override;
 

@@ -29,6 +29,12 @@ class SendWitness {
   // The oldest recorded send of `sig` with si_code `code` that a delivery to thread `tid`
   // of thread group `tgid` comes from (sent to that thread, or to the group), removed.
   virtual std::optional<WitnessedSend> take_delivery(pid_t tid, pid_t tgid, int sig, int code) = 0;
+  // The same send removed unread, for a delivery whose sender nobody names (the kernel's:
+  // SIGCHLD, faults). Naming a send can cost a /proc read (the sender is often dead by
+  // then, a SIGCHLD's always): one per spawn, for nothing.
+  virtual void drop_delivery(pid_t tid, pid_t tgid, int sig, int code) {
+    (void)take_delivery(tid, tgid, sig, code);
+  }
   // The first SIGKILL sent to thread group `tgid` or one of its threads, removed.
   virtual std::optional<WitnessedSend> take_sigkill(pid_t tgid) = 0;
   // Process `tgid` is gone: the sends to it and its threads that were never delivered

@@ -78,11 +78,15 @@ bool SenderAttribution::from_witness(SignalEvent& ev, const WitnessedSend& w,
 void SenderAttribution::identify(SignalEvent& ev, const siginfo_t& si, pid_t receiver,
                                  double stop_time) const {
   ev.sender_scope = Scope::kernel;
+  const pid_t tid = ev.task.tid != 0 ? ev.task.tid : receiver;
   // Taken for every delivery, used or not, so that it cannot be given to a later one.
+  if (si.si_code > 0) {  // the kernel (SI_KERNEL, faults, SIGCHLD...): nobody to name
+    if (witness_ != nullptr) witness_->drop_delivery(tid, receiver, ev.sig, si.si_code);
+    return;
+  }
   std::optional<WitnessedSend> w;
   if (witness_ != nullptr) {
-    w = witness_->take_delivery(ev.task.tid != 0 ? ev.task.tid : receiver, receiver, ev.sig,
-                                si.si_code);
+    w = witness_->take_delivery(tid, receiver, ev.sig, si.si_code);
   }
   if (caller_written_code(si.si_code)) {
     ClaimedFields delivered = claimed_fields(ev.info.data());
@@ -112,7 +116,7 @@ void SenderAttribution::identify(SignalEvent& ev, const siginfo_t& si, pid_t rec
       return;
     }
   }
-  if (si.si_code > 0 || si.si_pid <= 0) return;  // the kernel (SI_KERNEL, faults, SIGCHLD…)
+  if (si.si_pid <= 0) return;
   pid_t sender = si.si_pid;
   ProcRef s{sender, sender, {}};
   ev.sender_uid = si.si_uid;

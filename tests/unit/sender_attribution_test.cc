@@ -157,10 +157,15 @@ class OneSend final : public SendWitness {
  public:
   std::optional<WitnessedSend> send;
   int asked = 0;
+  int dropped = 0;
   std::optional<WitnessedSend> take_delivery(pid_t, pid_t, int, int code) override {
     ++asked;
     if (send && send->code == code) return std::exchange(send, std::nullopt);
     return std::nullopt;
+  }
+  void drop_delivery(pid_t, pid_t, int, int code) override {
+    ++dropped;
+    if (send && send->code == code) send.reset();
   }
   std::optional<WitnessedSend> take_sigkill(pid_t) override { return std::nullopt; }
   void forget(pid_t) override {}
@@ -188,6 +193,39 @@ class WitnessedAttribution : public Attribution {
   }
   OneSend witness;
 };
+
+// A delivery the kernel made (SIGCHLD, a fault, SI_KERNEL) names no sender: its send is
+// dropped from the witness unread (naming it could cost a /proc read), and a user send
+// is taken and used.
+TEST_F(WitnessedAttribution, KernelMadeDeliveriesDropTheirSendUnread) {
+  struct Case {
+    const char* name;
+    int sig;
+    int code;
+    bool dropped;
+  };
+  const Case cases[] = {
+      {"SIGCHLD CLD_EXITED", SIGCHLD, CLD_EXITED, true},
+      {"SIGCHLD CLD_KILLED", SIGCHLD, CLD_KILLED, true},
+      {"SIGSEGV SEGV_MAPERR", SIGSEGV, SEGV_MAPERR, true},
+      {"SIGHUP SI_KERNEL", SIGHUP, SI_KERNEL, true},
+      {"SIGUSR1 SI_USER", SIGUSR1, SI_USER, false},
+      {"SIGUSR1 SI_TKILL", SIGUSR1, SI_TKILL, false},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.name);
+    witness.asked = witness.dropped = 0;
+    witness.send = witnessed(kReceiver, kReceiver, "sender", k.code);
+    SignalEvent ev = identify_at(info(k.sig, k.code, kReceiver, 0), kReceiver);
+    EXPECT_EQ(witness.dropped, k.dropped ? 1 : 0);
+    EXPECT_EQ(witness.asked, k.dropped ? 0 : 1);
+    EXPECT_FALSE(witness.send) << "the send is used up either way";
+    if (k.dropped) {
+      EXPECT_EQ(ev.sender_scope, Scope::kernel);
+      EXPECT_FALSE(ev.sender);
+    }
+  }
+}
 
 TEST_F(WitnessedAttribution, ASiblingThreadIsScopedThreadAndNamedAsTheKernelNamedIt) {
   witness.send = witnessed(kReceiver, 1005, "worker", SI_TKILL);
