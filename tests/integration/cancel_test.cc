@@ -108,7 +108,7 @@ TEST_F(SigvisorTest, ASecondSignalEndsATreeThatWouldNotStop) {
   ASSERT_EQ(kill(sv.pid, SIGTERM), 0);
   // The first one is delivered (and ignored by the program): wait for its event.
   ASSERT_TRUE(eventually([&] {
-    for (const auto& e : read_events(events)) {
+    for (const auto& e : read_events(events, /*writer_live=*/true)) {
       if (e.value("event", "") == "signal" && e.value("sig", "") == "SIGTERM") return true;
     }
     return false;

@@ -143,7 +143,7 @@ TEST_P(FatalSignal, KillsTheTreeFlushesLogsAndExits128PlusN) {
   std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
   ASSERT_EQ(kill(s.pid, sig), 0);
   ASSERT_TRUE(eventually([&] {
-    for (const auto& e : read_events(s.dir + "/events")) {
+    for (const auto& e : read_events(s.dir + "/events", /*writer_live=*/true)) {
       if (e.value("event", "") == "signal" && e.value("sig", "") == name) return true;
     }
     return false;

@@ -230,9 +230,11 @@ std::string missing_kernel_trace() {
 
 namespace sigvisor::test {
 
-std::vector<nlohmann::json> read_events(const std::string& path) {
+std::vector<nlohmann::json> read_events(const std::string& path, bool writer_live) {
   std::vector<nlohmann::json> out;
-  std::istringstream in(read_file(path));
+  std::string text = read_file(path);
+  if (writer_live) text.erase(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty()) out.push_back(nlohmann::json::parse(line));

@@ -89,8 +89,11 @@ namespace sigvisor::test {
 // test validates after the suite; for runs that do not go through run_sigvisor.
 void append_events_log(const std::string& lines);
 // Parses a JSON Lines event file written by `sigvisor --json FILE` (for runs that start
-// sigvisor from a shell, where run_sigvisor does not fit).
-std::vector<nlohmann::json> read_events(const std::string& path);
+// sigvisor from a shell, where run_sigvisor does not fit). Once sigvisor has exited every
+// line must be whole (a partial one throws); while it runs (`writer_live`), the last line
+// may still be half written — the writer's batch crossed a stdio buffer — and is left
+// for the next look.
+std::vector<nlohmann::json> read_events(const std::string& path, bool writer_live = false);
 // A fresh path in /tmp for such a file.
 std::string temp_path(const std::string& stem);
 // True while `pid` exists (and is not a zombie).
