@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/deliveries.sh — what the kernel trace (src/ktrace/) costs, in one run, interleaved:
+# bench/deliveries.sh — what the kernel trace (src/engine/notify/ktrace/) costs, in one run, interleaved:
 #   1. per delivery: bench/deliver N (kill(self, SIGUSR1) + handler) natively, under
 #      sigvisor, and under sigvisor --no-kernel-trace;
 #   2. per signal elsewhere on the machine: bench/deliver N natively while a sigvisor with

@@ -30,8 +30,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "event.h"
-#include "event_sink.h"
+#include "events/event.h"
+#include "events/event_sink.h"
 
 namespace {
 

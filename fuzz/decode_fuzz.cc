@@ -23,9 +23,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "call_data.h"
 #include "decode/decode.h"
 #include "decode/decode_internal.h"
+#include "model/call_data.h"
 
 namespace sigvisor {
 namespace {

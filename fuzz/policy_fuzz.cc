@@ -13,9 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include "model/scope.h"
+#include "names/syscall_table.h"
 #include "policy/policy.h"
-#include "tasks/scope.h"
-#include "syscall_table.h"
 
 namespace sigvisor {
 namespace {

@@ -84,7 +84,7 @@ def sig_name(n):
     return f"SIGRT_{n - _RT_MIN}" if n > _RT_MIN else str(n)
 
 
-# si_code names as sigvisor prints them (src/si_code_names.cc); the names are unique.
+# si_code names as sigvisor prints them (src/names/si_code_names.cc); the names are unique.
 CODES = {"SI_USER": 0, "SI_KERNEL": 0x80, "SI_QUEUE": -1, "SI_TIMER": -2, "SI_MESGQ": -3,
          "SI_ASYNCIO": -4, "SI_SIGIO": -5, "SI_TKILL": -6, "SI_DETHREAD": -7, "SI_ASYNCNL": -60}
 for _i, _n in enumerate(["ILLOPC", "ILLOPN", "ILLADR", "ILLTRP", "PRVOPC", "PRVREG", "COPROC",

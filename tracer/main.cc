@@ -7,11 +7,11 @@
 #include <cstring>
 #include <iostream>
 
+#include "cli/trace_set.h"
+#include "engine/supervisor.h"
+#include "names/signal_names.h"
 #include "options.h"
 #include "policy/policy.h"
-#include "signal_names.h"
-#include "supervise/supervisor.h"
-#include "trace_set.h"
 
 namespace {
 

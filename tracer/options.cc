@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "pid_list.h"
+#include "cli/pid_list.h"
 
 namespace sigvisor {
 namespace po = boost::program_options;

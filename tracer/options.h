@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "result.h"
-#include "syscall_table.h"
+#include "base/result.h"
+#include "names/syscall_table.h"
 
 namespace sigvisor {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "call_data.h"
 #include "decode/decode_internal.h"
+#include "model/call_data.h"
 
 namespace sigvisor::decode {
 

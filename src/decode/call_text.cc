@@ -2,7 +2,7 @@
 // prints them ("kill(4243, SIGTERM)", "-1 ESRCH (No such process)", "10 (SIGUSR1)").
 #include "decode/call_plan.h"
 #include "decode/decode.h"
-#include "signal_names.h"
+#include "names/signal_names.h"
 
 namespace sigvisor {
 namespace decode {

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "call_data.h"
+#include "model/call_data.h"
 
 namespace sigvisor {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "call_data.h"
+#include "model/call_data.h"
 
 namespace sigvisor::decode {
 

@@ -99,7 +99,7 @@ constexpr Named kArch[] = {
 #endif
 };
 
-// Only the commands the filter routes (syscall_table.cc kIndirect) ever reach a decoder.
+// Only the commands the filter routes (names/syscall_table.cc kIndirect) ever reach a decoder.
 constexpr std::array<Named, 3> kFcntlCmds = {{
     {F_SETOWN, "F_SETOWN"},
     {F_SETSIG, "F_SETSIG"},

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "decode/decode_internal.h"
-#include "signal_names.h"
+#include "names/signal_names.h"
 
 namespace sigvisor::decode {
 

@@ -8,7 +8,7 @@
 
 #include "decode/decode.h"
 #include "decode/decode_internal.h"
-#include "signal_names.h"
+#include "names/signal_names.h"
 
 namespace sigvisor::decode {
 namespace {
@@ -26,7 +26,7 @@ constexpr std::size_t kCallAddr = 16, kSyscall = 24, kArch = 28;  // sigsys
 
 constexpr int kClockTicks = 100;  // USER_HZ: strace prints si_utime as "5 /* 0.05 s */"
 
-// si_code names come from si_code_name() (signal_names.h): the same table the policy
+// si_code names come from si_code_name() (names/signal_names.h): the same table the policy
 // language uses, in strace 6.1's spelling.
 
 // One printed field: its strace text and its JSON value.

@@ -4,7 +4,7 @@
 #include <bit>
 
 #include "decode/decode_internal.h"
-#include "signal_names.h"
+#include "names/signal_names.h"
 
 namespace sigvisor::decode {
 namespace {

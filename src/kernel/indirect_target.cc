@@ -15,9 +15,8 @@
 
 #include <linux/magic.h>
 
+#include "base/unique_fd.h"
 #include "kernel/proc_reader.h"
-#include "tasks/process_table.h"
-#include "unique_fd.h"
 
 namespace sigvisor {
 namespace {

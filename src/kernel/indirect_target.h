@@ -8,9 +8,16 @@
 
 #include <sys/types.h>
 
-#include "call_data.h"
+#include <cstdint>
+
+#include "model/call_data.h"
 
 namespace sigvisor {
+
+// fd_target() could not tell what an fd names.
+inline constexpr pid_t kUnknownFdOwner = INT32_MIN;
+// fd_target(): pidfd_send_signal's fd is no pidfd (the kernel answers EBADF).
+inline constexpr pid_t kNotAPidfd = INT32_MIN + 1;
 
 // pidfd_send_signal: the pidfd's pid, or a /proc/PID directory's (-1 unknown; kNotAPidfd
 // when the kernel will answer EBADF: no such fd, or a file that is neither a pidfd nor a

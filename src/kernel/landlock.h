@@ -6,8 +6,8 @@
 // only enters it (one raw syscall, async-signal-safe).
 #pragma once
 
-#include "result.h"
-#include "unique_fd.h"
+#include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace sigvisor {
 

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sigvisor {
 namespace {

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tasks/scope.h"
+#include "model/scope.h"
 
 namespace sigvisor {
 

@@ -17,8 +17,8 @@
 #include <memory>
 #include <string>
 
+#include "base/unique_fd.h"
 #include "kernel/kernel_compat.h"
-#include "unique_fd.h"
 
 namespace sigvisor {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "syscall_table.h"
+#include "names/syscall_table.h"
 
 namespace sigvisor {
 

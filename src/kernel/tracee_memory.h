@@ -5,7 +5,7 @@
 
 #include <sys/types.h>
 
-#include "call_data.h"
+#include "model/call_data.h"
 
 namespace sigvisor {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "call_data.h"
-#include "result.h"
-#include "tasks/scope.h"
+#include "base/result.h"
+#include "model/call_data.h"
+#include "model/scope.h"
 
 namespace sigvisor {
 
@@ -48,7 +48,7 @@ std::string_view record_name(Record r);
 // Which terminal the program gets when sigvisor's stdin is one ("terminal" in the policy).
 enum class TerminalMode : uint8_t {
   shared,  // sigvisor's own, as natively (the default)
-  relay,   // a pseudo-terminal of its own, relayed by sigvisor (supervise/pty_relay.h)
+  relay,   // a pseudo-terminal of its own, relayed by sigvisor (terminal/pty_relay.h)
 };
 
 struct Decision {
@@ -59,7 +59,7 @@ struct Decision {
 };
 
 // Which syscalls a rule (or the default) could decide with something other than allow:
-// what the launch filter must route for the policy's sake (supervise/filter_plan.h).
+// what the launch filter must route for the policy's sake (calls/filter_plan.h).
 struct CallActions {
   std::bitset<kSysCount> may_refuse;  // deny, kill or abort
   std::bitset<kSysCount> may_log;     // log

@@ -15,11 +15,11 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
+#include "model/scope.h"
+#include "names/signal_names.h"
+#include "names/syscall_table.h"
 #include "policy/policy.h"
-#include "result.h"
-#include "signal_names.h"
-#include "syscall_table.h"
-#include "tasks/scope.h"
 
 namespace sigvisor {
 namespace policy_internal {

@@ -17,8 +17,8 @@
 
 #include <optional>
 
-#include "call_data.h"
-#include "tasks/scope.h"
+#include "model/call_data.h"
+#include "model/scope.h"
 
 namespace sigvisor {
 

@@ -16,8 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "call_data.h"
-#include "tasks/scope.h"
+#include "model/call_data.h"
+#include "model/scope.h"
 #include "tasks/scope_rules.h"
 
 namespace sigvisor {

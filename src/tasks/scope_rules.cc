@@ -192,7 +192,7 @@ Target Rules::owner(int type, int64_t id) const {
   return t;
 }
 
-// Indirect routes (syscall_table.h Aim). Memory that could not be read, an fd whose owner
+// Indirect routes (names/syscall_table.h Aim). Memory that could not be read, an fd whose owner
 // or terminal could not be found, or an unknown owner type: `outside`.
 Target Rules::indirect(const CallData& call, pid_t fd_owner) const {
   const IndirectCommand* cmd = indirect_command(call.sys, call.regs);

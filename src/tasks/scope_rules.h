@@ -10,16 +10,12 @@
 #include <optional>
 #include <vector>
 
-#include "call_data.h"
+#include "kernel/indirect_target.h"
 #include "kernel/proc_reader.h"
-#include "tasks/scope.h"
+#include "model/call_data.h"
+#include "model/scope.h"
 
 namespace sigvisor {
-
-// fd_target() could not tell what an fd names.
-inline constexpr pid_t kUnknownFdOwner = INT32_MIN;
-// fd_target(): pidfd_send_signal's fd is no pidfd (the kernel answers EBADF).
-inline constexpr pid_t kNotAPidfd = INT32_MIN + 1;
 
 struct TaskInfo {
   pid_t tid = 0;
@@ -32,7 +28,7 @@ struct TaskInfo {
 struct Outside {
   pid_t supervisor_pid = 0;
   pid_t supervisor_pgid = 0;
-  // sigvisor's pty session keeper (supervise/pty_session.h), or 0: sigvisor too, and the
+  // sigvisor's pty session keeper (terminal/pty_session.h), or 0: sigvisor too, and the
   // leader of its own group.
   pid_t session_keeper = 0;
 };

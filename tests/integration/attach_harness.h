@@ -31,7 +31,7 @@ bool is_call(const nlohmann::json& e, const std::string& name, pid_t pid);
 // entry and detached before its exit would say ENOSYS). Returns the number of ticks.
 int check_ticks(const std::string& out, bool delivered);
 // What sigvisor's control loop wakes its dispatcher with (kTracerWakeSignal,
-// src/supervise/detaching_tree.h).
+// src/engine/notify/detaching_tree.h).
 constexpr int kTracerWakeSignal = SIGURG;
 
 // A native process of ours to attach to. Killed and reaped when destroyed.

@@ -1,4 +1,4 @@
-// Filter economy (supervise/filter_plan.h, docs/design-decisions.md "What the filter
+// Filter economy (calls/filter_plan.h, docs/design-decisions.md "What the filter
 // routes"): the filter routes only what an output, -c or a policy rule needs, and every
 // option still gets every event it asks for. Whether a syscall reached sigvisor at all is
 // read from the debug trace (SIGVISOR_DEBUG=1): the filter it planned, and per syscall the

@@ -1,4 +1,4 @@
-// Issue 14: the kernel trace (src/ktrace/) names senders ptrace cannot see. The seed
+// Issue 14: the kernel trace (src/engine/notify/ktrace/) names senders ptrace cannot see. The seed
 // scenario (a SIGKILL from outside the tree names its sender), agreement with ptrace's
 // senders, the instance's life (a slot let go after every run and after SIGTERM to
 // sigvisor, one slot per concurrent run, leftovers drained at the next claim, stale per-run
@@ -22,9 +22,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/diagnostics.h"
+#include "engine/notify/ktrace/tracefs_instance.h"
 #include "harness.h"
-#include "ktrace/tracefs_instance.h"
-#include "supervise/diagnostics.h"
 
 namespace sigvisor::test {
 std::string temp_path(const std::string& stem);  // harness.cc
@@ -400,8 +400,8 @@ TEST_F(KernelTrace, StressSendersAgreeWithPtrace) {
 // renamed itself and runs on after its send may still be its parent's name there, or an
 // earlier task's with the same pid, even an earlier task's thread group (seen in 7 runs
 // of 80 of this shape before the fix: the wrong name, and no tid). While the sender
-// lives it is named from /proc (ktrace/sender_naming.h). Repeated: the stale window is
-// not hit every time.
+// lives it is named from /proc (engine/notify/ktrace/sender_naming.h). Repeated: the stale window
+// is not hit every time.
 TEST_F(KernelTrace, AnOutsideSenderThatRunsOnIsNamedByItsNewNameAndOwnPid) {
   for (int i = 0; i < 10; ++i) {
     SCOPED_TRACE(i);

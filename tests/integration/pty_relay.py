@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The pty relay (src/supervise/pty_relay.h) as a person at an interactive bash sees it.
+"""The pty relay (src/terminal/pty_relay.h) as a person at an interactive bash sees it.
 
 Usage: pty_relay.py SCENARIO [PREFIX...]
 Like pty_job_control.py (whose Session it uses): an interactive bash on a new pty, each

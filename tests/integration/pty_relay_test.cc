@@ -1,4 +1,4 @@
-// The pty relay (src/supervise/pty_relay.h, issue 13) through an interactive bash on a
+// The pty relay (src/terminal/pty_relay.h, issue 13) through an interactive bash on a
 // pseudo-terminal (pty_relay.py): under untrusted (the policy asks for the relay) and
 // under --pty, the program's terminal is one of its own; keystrokes it injects never
 // reach the user's shell; input, output and exit statuses are as natively; ^Z stops the

@@ -1,7 +1,7 @@
 // Job control on a terminal, through a pseudo-terminal and an interactive bash
 // (pty_job_control.py): ^Z stops the job and gives the prompt back, fg resumes it, a
 // background job reading the terminal stops, ^C ends the job — each transcript the same
-// natively and under sigvisor (the job-control proxy, src/supervise/job_control.h).
+// natively and under sigvisor (the job-control proxy, src/terminal/job_control.h).
 #include "harness.h"
 
 namespace sigvisor::test {

@@ -1,4 +1,4 @@
-// -e trace=SET chooses which calls are printed (src/trace_set.h): names, families, and a
+// -e trace=SET chooses which calls are printed (src/cli/trace_set.h): names, families, and a
 // leading `!` that negates the whole list. Checked on examples/all_signal_calls, whose
 // calls are known one by one (summary_test.cc kExpected), with --results so that every
 // call of the family, rt_sigreturn included, reaches the supervisor.
@@ -80,7 +80,7 @@ TEST_F(TraceFilter, LeadingBangNegatesTheWholeList) {
 }
 
 TEST_F(TraceFilter, BangInsideTheListIsAnError) {
-  // Negation applies to the whole list only (trace_set.h): `send,!kill` names a syscall
+  // Negation applies to the whole list only (cli/trace_set.h): `send,!kill` names a syscall
   // "!kill", which does not exist. Bad usage: exit 2 and the name, before anything runs.
   Outcome r = run_sigvisor({"-e", "trace=send,!kill"}, {example("all_signal_calls")});
   EXPECT_EQ(r.exit_status, 2) << r.err;

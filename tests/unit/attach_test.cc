@@ -8,11 +8,11 @@
 #include <set>
 #include <thread>
 
-#include "pid_list.h"
-#include "supervise/attach_threads.h"
-#include "supervise/detaching_tree.h"
-#include "supervise/front_end.h"
-#include "supervise/restart_rule.h"
+#include "cli/pid_list.h"
+#include "engine/notify/attach_threads.h"
+#include "engine/notify/detaching_tree.h"
+#include "engine/notify/front_end.h"
+#include "engine/notify/restart_rule.h"
 
 namespace sigvisor::test {
 namespace {

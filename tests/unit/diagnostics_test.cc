@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "supervise/diagnostics.h"
+#include "base/diagnostics.h"
 
 namespace sigvisor::test {
 namespace {

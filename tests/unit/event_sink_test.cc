@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "event_sink.h"
+#include "events/event_sink.h"
 
 namespace sigvisor {
 namespace {

@@ -1,9 +1,9 @@
-// plan_filter (supervise/filter_plan.h): what the launch filter routes for each option and
+// plan_filter (calls/filter_plan.h): what the launch filter routes for each option and
 // policy, as a table; the plan's promises over every combination of a grid of options; and
 // Policy::call_actions() checked against the matcher itself: no call of a syscall the plan
 // leaves in the kernel is ever refused (or logged where it would be printed), and for
 // simple policies every syscall the plan routes for a rule's sake has a call it decides.
-#include "supervise/filter_plan.h"
+#include "calls/filter_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "case_name.h"
+#include "cli/trace_set.h"
 #include "policy/policy.h"
-#include "trace_set.h"
 
 #ifndef SIGVISOR_SOURCE_DIR
 #error "SIGVISOR_SOURCE_DIR must name the source tree"

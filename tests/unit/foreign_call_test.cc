@@ -5,9 +5,9 @@
 
 #include <cerrno>
 
-#include "event.h"
-#include "event_json.h"
-#include "event_text.h"
+#include "events/event.h"
+#include "events/event_json.h"
+#include "events/event_text.h"
 #include "kernel/syscall_arch.h"
 
 namespace sigvisor {

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "case_name.h"
+#include "model/scope.h"
+#include "names/syscall_table.h"
 #include "policy/policy.h"
-#include "syscall_table.h"
-#include "tasks/scope.h"
 
 #ifndef SIGVISOR_SOURCE_DIR
 #error "SIGVISOR_SOURCE_DIR must name the source tree"

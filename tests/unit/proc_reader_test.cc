@@ -7,8 +7,8 @@
 
 #include <string>
 
+#include "base/unique_fd.h"
 #include "kernel/proc_reader.h"
-#include "unique_fd.h"
 
 namespace sigvisor {
 namespace {

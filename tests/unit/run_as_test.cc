@@ -1,7 +1,7 @@
 // --user USER[:GROUP] resolution: names and numbers, groups, and the one-line errors.
 #include <gtest/gtest.h>
 
-#include "supervise/run_as.h"
+#include "run/run_as.h"
 
 namespace sigvisor {
 namespace {

@@ -1,7 +1,7 @@
 // The kernel trace's store of sends: lookups by receiving thread and group, oldest first,
 // SIGKILL by group, forgetting a process, and the bound (oldest evicted, takes do not
 // leak bookkeeping).
-#include "ktrace/send_store.h"
+#include "engine/notify/ktrace/send_store.h"
 
 #include <gtest/gtest.h>
 

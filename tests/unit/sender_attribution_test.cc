@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "supervise/sender_attribution.h"
+#include "engine/notify/sender_attribution.h"
 #include "supervise_fakes.h"
 
 namespace sigvisor::test {

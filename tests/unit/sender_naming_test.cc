@@ -1,7 +1,7 @@
-// Naming a traced sender (ktrace/sender_naming.h): the trace line's thread group and
+// Naming a traced sender (engine/notify/ktrace/sender_naming.h): the trace line's thread group and
 // name come from lazily filled kernel caches, so a sender that still runs is named by
 // the process table or /proc, and only a sender that is gone keeps the trace's values.
-#include "ktrace/sender_naming.h"
+#include "engine/notify/ktrace/sender_naming.h"
 
 #include <gtest/gtest.h>
 

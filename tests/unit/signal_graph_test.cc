@@ -1,5 +1,5 @@
 // SignalGraph: tables of event streams → the exact DOT they produce.
-#include "signal_graph.h"
+#include "events/signal_graph.h"
 
 #include <gtest/gtest.h>
 

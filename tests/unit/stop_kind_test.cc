@@ -7,9 +7,9 @@
 #include <csignal>
 
 #include "case_name.h"
-#include "supervise/restart_rule.h"
-#include "supervise/run_end.h"
-#include "supervise/stop_kind.h"
+#include "engine/notify/restart_rule.h"
+#include "engine/notify/stop_kind.h"
+#include "run/run_end.h"
 
 namespace sigvisor::test {
 namespace {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "calls/call_decision.h"
+#include "calls/call_pipeline.h"
 #include "policy/policy.h"
-#include "supervise/call_decision.h"
-#include "supervise/call_pipeline.h"
-#include "supervise/run_state.h"
+#include "run/run_state.h"
 
 namespace sigvisor::test {
 

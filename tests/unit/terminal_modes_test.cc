@@ -1,6 +1,6 @@
-// The user's terminal while the pty relay runs (supervise/terminal_modes.h): every key
+// The user's terminal while the pty relay runs (terminal/terminal_modes.h): every key
 // passes as a byte, output processing stays.
-#include "supervise/terminal_modes.h"
+#include "terminal/terminal_modes.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The trace_pipe line parser on a table of lines: what the kernel prints (with and without
 // record-tgid, unknown names and tgids, comms with spaces, dashes and brackets, lost
 // events) and what it must refuse rather than half-read.
-#include "ktrace/trace_line.h"
+#include "engine/notify/ktrace/trace_line.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // -e trace=SET parsing: names, families, all/none, negation, and bad names.
 #include <gtest/gtest.h>
 
-#include "trace_set.h"
+#include "cli/trace_set.h"
 
 namespace sigvisor {
 namespace {

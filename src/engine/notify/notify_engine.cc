@@ -1,0 +1,242 @@
+// See notify_engine.h. A run, in the order that loses no event: build the filter, start the
+// tree (front end), table, sink and state, the notify receiver, the control loop, release
+// the program, dispatch ptrace stops until the last task is gone, then stop the receiver
+// and the control loop, write the summary, close the sink.
+#include "engine/notify/notify_engine.h"
+
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "calls/filter_plan.h"
+#include "calls/notify_loop.h"
+#include "engine/notify/front_end.h"
+#include "engine/notify/ktrace/kernel_trace.h"
+#include "engine/notify/stop_dispatcher.h"
+#include "events/event_sink.h"
+#include "events/signal_graph.h"
+#include "run/control_loop.h"
+#include "run/run_state.h"
+#include "tasks/process_table.h"
+#include "terminal/job_control.h"
+#include "terminal/pty_relay.h"
+
+namespace sigvisor {
+namespace {
+
+SummaryEvent summary_of(const RunState& sv) {
+  SummaryEvent s;
+  for (std::size_t i = 0; i < kSysCount; ++i) {
+    const auto& c = sv.counters[i];
+    uint64_t calls = c.calls.load();
+    if (calls == 0) continue;
+    s.rows.push_back(SummaryRow{spec(static_cast<Sys>(i)).name, calls, c.errors.load(),
+                                c.denied.load(), static_cast<double>(c.nanos.load()) / 1e9});
+  }
+  // strace -c's order: most time first; equal times by name.
+  std::sort(s.rows.begin(), s.rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
+    return a.seconds != b.seconds ? a.seconds > b.seconds : a.syscall < b.syscall;
+  });
+  s.lost_notifications = sv.lost_notifications.load();
+  return s;
+}
+
+// The calls that reached sigvisor, per syscall, on the debug trace: what the filter routed
+// and the program made (tests check that what the filter leaves in the kernel never
+// arrives, and that what it routes does).
+void debug_intercepted(const RunState& sv) {
+  if (!sv.diag.debugging()) return;
+  sv.diag.debug("notify receiver: %llu empty receives",
+                static_cast<unsigned long long>(sv.empty_receives.load()));
+  for (std::size_t i = 0; i < kSysCount; ++i) {
+    const uint64_t calls = sv.counters[i].calls.load();
+    if (calls == 0) continue;
+    sv.diag.debug("intercepted %s: %llu calls", std::string(spec(static_cast<Sys>(i)).name).c_str(),
+                  static_cast<unsigned long long>(calls));
+  }
+}
+
+// sigvisor ignores SIGPIPE and SIGXFSZ for itself during a run: a closed pipe or a file
+// size limit on its output must end in one reported write error, not in sigvisor's death
+// (which would kill the tree and lose the log's tail). The program starts with the
+// dispositions sigvisor was given (launcher.h Disposition).
+class IgnoredForTheRun {
+ public:
+  IgnoredForTheRun() {
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    for (int sig : {SIGPIPE, SIGXFSZ}) {
+      Disposition d;
+      d.sig = sig;
+      sigaction(sig, &ign, &d.action);
+      saved_.push_back(d);
+    }
+  }
+  ~IgnoredForTheRun() {
+    for (const Disposition& d : saved_) sigaction(d.sig, &d.action, nullptr);
+  }
+  IgnoredForTheRun(const IgnoredForTheRun&) = delete;
+  IgnoredForTheRun& operator=(const IgnoredForTheRun&) = delete;
+  const std::vector<Disposition>& saved() const { return saved_; }
+
+ private:
+  std::vector<Disposition> saved_;
+};
+// The kernel trace where the kernel allows it; otherwise a one-line note (never an error).
+std::unique_ptr<KernelTrace> start_kernel_trace(const SupervisorOptions& opts,
+                                                const ProcessTable& table,
+                                                const Diagnostics& diag) {
+  if (!opts.kernel_trace) return nullptr;
+  auto kt = KernelTrace::start(table, diag);
+  if (kt) return std::move(*kt);
+  if (opts.messages != nullptr) {
+    std::fprintf(opts.messages,
+                 "sigvisor: note: kernel trace unavailable (%s): senders of SIGKILL and of "
+                 "signals from outside are not named\n",
+                 kt.error().message.c_str());
+  }
+  return nullptr;
+}
+
+// Restores the calling thread's signal mask when the run is over.
+class MaskRestore {
+ public:
+  explicit MaskRestore(const sigset_t& block) { pthread_sigmask(SIG_BLOCK, &block, &saved_); }
+  ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  MaskRestore(const MaskRestore&) = delete;
+  MaskRestore& operator=(const MaskRestore&) = delete;
+  const sigset_t& saved() const { return saved_; }
+
+ private:
+  sigset_t saved_{};
+};
+
+// The program gets a pseudo-terminal of its own when asked and there is a terminal to
+// keep it from (stdin); an attached process keeps the terminal it has.
+bool relays_terminal(const SupervisorOptions& opts) {
+  return opts.relay_terminal && opts.attach.empty() && isatty(STDIN_FILENO);
+}
+
+// Opened before the program starts (pty_relay.h); none when the terminal is shared.
+Result<std::unique_ptr<PtyRelay>> open_relay(const SupervisorOptions& opts) {
+  if (!relays_terminal(opts)) return std::unique_ptr<PtyRelay>();
+  return PtyRelay::open(STDIN_FILENO,
+                        opts.run_as ? std::optional<uid_t>(opts.run_as->uid) : std::nullopt);
+}
+
+}  // namespace
+
+Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
+  // The signals that end a run are read by the control loop; the receiver's stop signal
+  // only by the receiver; the pty relay's (window size, continued) only by the relay.
+  // Blocked before any thread starts, so every thread inherits it.
+  sigset_t blocked = supervisor_signals();
+  sigaddset(&blocked, kNotifyStopSignal);
+  if (relays_terminal(opts)) {
+    const sigset_t relay_signals = pty_relay_signals();
+    sigorset(&blocked, &blocked, &relay_signals);
+  }
+  MaskRestore mask(blocked);
+  IgnoredForTheRun ignored;
+
+  Diagnostics diag(opts.messages, Diagnostics::debug_requested());
+  const FilterSpec filter = plan_filter(filter_inputs(opts));
+  if (opts.attach.empty()) diag.debug("filter: %s", describe_filter(filter).c_str());
+  // Declared before everything else that may use it, so that it goes last: whatever ends
+  // the run, the user's terminal gets its modes back.
+  auto opened = open_relay(opts);
+  if (!opened) return opened.error();
+  const std::unique_ptr<PtyRelay> relay = std::move(*opened);
+  auto made = make_tracee_source(opts, filter, mask.saved(), ignored.saved(),
+                                 relay ? &relay->child_side() : nullptr);
+  if (!made) return made.error();
+  TraceeSource& source = **made;
+  auto first_tasks = source.start();
+  if (relay) relay->close_slave();  // the program's side holds it now
+  if (!first_tasks) return first_tasks.error();
+  const pid_t root = first_tasks->front().tid;
+
+  ProcessTable table(Outside{getpid(), getpgrp(), source.session_keeper()});
+  for (const TaskInfo& t : *first_tasks) table.add(t);
+  source.describe(table);
+  SinkConfig sc;
+  sc.text = opts.text;
+  sc.style.pid_prefix_always = opts.text_is_file;
+  sc.style.summary_only = opts.summary;  // strace -c prints only its table
+  sc.json = opts.json;
+  SignalGraph graph;  // fed by the sink's writer thread, read after close()
+  if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };
+  EventSink sink(sc);
+  LiveKernelView kernel;
+  const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
+  RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
+  sv.timed = opts.summary;
+  sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
+  // The job-control proxy owns the terminal from here on (the launcher may have given it
+  // to the program's group). An attached process is not our job. With a relay the
+  // program has a terminal of its own: ours is never handed over, and the relay follows
+  // sigvisor's stops.
+  std::optional<JobControl> job;
+  if (opts.attach.empty()) {
+    const int tty = !relay && isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
+    job.emplace(tty, root, source.hand_over_terminal(), diag);
+    if (relay) job->set_observer(relay.get());
+    sv.job = &*job;
+  }
+  // Before the program runs, so no send to it is missed; removed when `ktrace` goes.
+  std::unique_ptr<KernelTrace> ktrace = start_kernel_trace(opts, table, diag);
+
+  std::optional<NotifyReceiver> receiver;
+  if (source.listener() >= 0) receiver.emplace(source.listener(), sv);
+  ControlLoop control(sv, ControlOptions{opts.timeout_s, opts.timeout_signal, opts.kill_after_s});
+  if (auto st = control.ready(); !st) {
+    // The program has not run yet (it waits for release): it never will.
+    tree->end_tree();
+    receiver.reset();
+    (void)run_stop_dispatcher(sv, source.restart_rule(), nullptr);
+    sink.close();
+    return st.error();
+  }
+  // No task uses the filter any more: nothing left to receive.
+  control.watch_hangup(source.listener(), [&receiver] { receiver->stop(); });
+  control.start();
+  if (relay) relay->start(diag);
+  (void)source.release();  // on failure the child is killed and its exit ends the run
+  RunEnd end = [&] {
+    const int root_status = run_stop_dispatcher(sv, source.restart_rule(), ktrace.get());
+    if (receiver) receiver->stop();
+    RunEnd e = control.finish();
+    e.root_status = root_status;
+    e.detached = tree->release() != nullptr;
+    return e;
+  }();
+  // The tree is gone, however the run ended: what it wrote goes out before sigvisor's own
+  // last words, and the user's terminal gets its modes back.
+  if (relay) relay->finish();
+  ktrace.reset();
+  debug_intercepted(sv);
+  if (opts.summary) sv.record(summary_of(sv));
+  sink.close();
+  if (job) job->restore_terminal();
+  source.finish();
+  if (auto line = end_message(end); !line.empty() && opts.messages != nullptr) {
+    std::fprintf(opts.messages, "%s\n", line.c_str());
+    std::fflush(opts.messages);
+  }
+  if (auto err = sink.write_error(); !err.empty()) return make_error(err);
+  if (!opts.graph_file.empty()) {
+    auto note = write_graph_files(opts.graph_file, graph.dot());
+    if (!note) return note.error();
+    if (opts.messages != nullptr) std::fprintf(opts.messages, "sigvisor: %s\n", note->c_str());
+  }
+  if (!opts.attach.empty()) return attach_exit_plan(end);
+  return ExitPlan{exit_status(end), program_death_signal(end)};
+}
+
+}  // namespace sigvisor

@@ -1,0 +1,42 @@
+// See tree_control.h.
+#include "run/tree_control.h"
+
+#include <csignal>
+
+namespace sigvisor {
+
+void KillingTree::kill_process(pid_t tgid) {
+  ::kill(tgid, SIGKILL);
+}
+
+bool KillingTree::signal_program(int sig) {
+  // Only while the root is in the table (not reaped): its pid cannot have been reused.
+  return table_.find(root_).has_value() && ::kill(root_, sig) == 0;
+}
+
+std::size_t KillingTree::signal_tree(int sig) {
+  const std::vector<pid_t> tgids = table_.all_tgids();
+  const bool group = table_.find(root_).has_value();
+  if (group) ::kill(-root_, sig);
+  for (pid_t p : tgids) ::kill(p, sig);
+  if (sig != SIGCONT) {
+    if (group) ::kill(-root_, SIGCONT);
+    for (pid_t p : tgids) ::kill(p, SIGCONT);
+  }
+  return tgids.size();
+}
+
+std::size_t KillingTree::end_tree() {
+  // Every process in the table now is ended by this call: the group kill may make one
+  // die and be reaped before its own kill below, which then fails, so count the snapshot.
+  const std::vector<pid_t> tgids = table_.all_tgids();
+  if (table_.find(root_)) ::kill(-root_, SIGKILL);
+  std::lock_guard lock(mu_);
+  for (pid_t p : tgids) {
+    ::kill(p, SIGKILL);
+    ended_.insert(p);
+  }
+  return ended_.size();
+}
+
+}  // namespace sigvisor
