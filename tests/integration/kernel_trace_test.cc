@@ -1,148 +1,12 @@
-// Issue 14: the kernel trace (src/engine/notify/ktrace/) names senders ptrace cannot see. The seed
-// scenario (a SIGKILL from outside the tree names its sender), agreement with ptrace's
-// senders, the instance's life (a slot let go after every run and after SIGTERM to
-// sigvisor, one slot per concurrent run, leftovers drained at the next claim, stale per-run
-// instances removed), --no-kernel-trace, renamed tasks, and a stress run where every
-// kernel-attributed sender agrees with si_pid. Skips where the kernel trace is
-// unavailable (not root, no tracefs).
-#include <dirent.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
-#include <sys/file.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <ctime>
-#include <fstream>
-#include <future>
-#include <set>
-#include <sstream>
-
-#include "base/diagnostics.h"
-#include "engine/notify/ktrace/tracefs_instance.h"
-#include "harness.h"
-
-namespace sigvisor::test {
-std::string temp_path(const std::string& stem);  // harness.cc
-}  // namespace sigvisor::test
+// Issue 14: the kernel trace (src/engine/notify/ktrace/) names senders ptrace cannot see:
+// the seed scenario (a SIGKILL from outside the tree names its sender), agreement with
+// ptrace's senders, --no-kernel-trace, renamed tasks, and a stress run where every
+// kernel-attributed sender agrees with si_pid (kernel_trace_slots_test.cc: the tracefs
+// instances' life). Skips where the kernel trace is unavailable (not root, no tracefs).
+#include "kernel_trace_helpers.h"
 
 namespace sigvisor::test {
 namespace {
-
-using nlohmann::json;
-
-// The tracefs instance (a slot, instances/sigvisor-slot-N) that process `pid` holds open:
-// its flock()ed directory; empty if none.
-std::string held_instance(pid_t pid) {
-  const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
-  DIR* d = opendir(fds.c_str());
-  if (d == nullptr) return {};
-  std::string found;
-  while (dirent* e = readdir(d)) {
-    char target[PATH_MAX];
-    const std::string link = fds + "/" + e->d_name;
-    const ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
-    if (n <= 0) continue;
-    std::string path(target, static_cast<std::size_t>(n));
-    auto at = path.find("/instances/sigvisor-slot-");
-    if (at == std::string::npos) continue;
-    auto end = path.find('/', at + std::string("/instances/").size());
-    found = path.substr(0, end);
-  }
-  closedir(d);
-  return found;
-}
-
-bool exists(const std::string& path) {
-  struct stat st {};
-  return stat(path.c_str(), &st) == 0;
-}
-
-std::string first_line(const std::string& path) {
-  std::string s = read_file(path);
-  return s.substr(0, s.find('\n'));
-}
-
-// After a run: the slot's event is off and the kernel no longer records tgids for it, and
-// the slot can be claimed. If another run (ctest -j) claimed it meanwhile, its state is
-// that run's: only the claim is checked then.
-::testing::AssertionResult let_go(const std::string& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ::testing::AssertionFailure() << dir << " is gone";
-  const bool claimed = flock(fd, LOCK_EX | LOCK_NB) == 0;
-  ::testing::AssertionResult r = ::testing::AssertionSuccess();
-  if (claimed) {
-    const std::string enable = first_line(dir + "/events/signal/signal_generate/enable");
-    const std::string options = read_file(dir + "/trace_options");
-    if (enable != "0")
-      r = ::testing::AssertionFailure() << dir << ": event still on (" << enable << ")";
-    if (options.find("norecord-tgid") == std::string::npos) {
-      r = ::testing::AssertionFailure() << dir << ": record-tgid still on";
-    }
-  } else if (errno != EWOULDBLOCK) {
-    r = ::testing::AssertionFailure() << "flock " << dir << ": " << strerror(errno);
-  }
-  close(fd);  // drops our claim
-  return r;
-}
-
-// Runs `kill -SIG PID` (procps) outside the tree and reaps it.
-pid_t outside_kill(const std::string& sig, pid_t target) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl("/bin/kill", "kill", ("-" + sig).c_str(), std::to_string(target).c_str(), nullptr);
-    _exit(127);
-  }
-  int st = 0;
-  waitpid(pid, &st, 0);
-  return pid;
-}
-
-// A `sleep 60` under sigvisor: the shell writes its pid (the sleep's, after exec) and its
-// parent's (sigvisor's) to a file first.
-struct Sleeper {
-  std::future<Outcome> run;
-  pid_t target = 0;
-  pid_t sigvisor = 0;
-};
-
-Sleeper start_sleeper(const std::vector<std::string>& args) {
-  Sleeper s;
-  std::string file = temp_path("pids");
-  s.run = std::async(std::launch::async, [args, file] {
-    return run_sigvisor(args, {"/bin/sh", "-c",
-                               "echo $$ $PPID > " + file + ".tmp && mv " + file + ".tmp " + file +
-                                   " && exec sleep 60"});
-  });
-  eventually([&] {
-    std::istringstream in(read_file(file));
-    return static_cast<bool>(in >> s.target >> s.sigvisor);
-  });
-  // Until the shell has exec'd, the target is named "sh".
-  eventually([&] { return read_file("/proc/" + std::to_string(s.target) + "/comm") == "sleep\n"; });
-  return s;
-}
-
-const json* exit_of(const Outcome& r, pid_t pid) {
-  for (const auto& e : r.events) {
-    if (e.value("event", "") == "exit" && e["pid"] == pid) return &e;
-  }
-  return nullptr;
-}
-
-class KernelTrace : public SigvisorTest {
- protected:
-  void SetUp() override {
-    SigvisorTest::SetUp();
-    if (IsSkipped()) return;
-    if (auto why = missing_kernel_trace(); !why.empty()) GTEST_SKIP() << why;
-    if (access("/bin/kill", X_OK) != 0) GTEST_SKIP() << "procps /bin/kill is not installed";
-  }
-};
 
 // (a) The seed scenario: who killed my process? A SIGKILL from outside the tree.
 TEST_F(KernelTrace, OutsideSigkillNamesTheKillerFromTheKernel) {
@@ -218,102 +82,14 @@ TEST_F(KernelTrace, SandboxSigkillIsNamedFromTheInterceptedCall) {
 
 // (d) SIGTERM to sigvisor: forwarded to the program, the run ends normally and the
 // instance is let go (event off) with it.
-TEST_F(KernelTrace, InstanceIsLetGoAfterSigtermToSigvisor) {
-  Sleeper s = start_sleeper({});
-  ASSERT_GT(s.sigvisor, 0);
-  const std::string slot = held_instance(s.sigvisor);
-  ASSERT_FALSE(slot.empty());
-  ASSERT_EQ(kill(s.sigvisor, SIGTERM), 0);
-  Outcome r = s.run.get();
-  EXPECT_EQ(r.exit_status, 128 + SIGTERM) << r.err;
-  EXPECT_TRUE(let_go(slot));
-}
-
 // (d) A per-run instance (instances/sigvisor-PID, what sigvisor made before it kept slots)
 // left by a sigvisor that died of SIGKILL is removed by the next one.
-TEST_F(KernelTrace, StaleInstanceOfADeadSigvisorIsRemoved) {
-  pid_t dead = fork();
-  if (dead == 0) _exit(0);
-  waitpid(dead, nullptr, 0);
-  const std::string stale = "/sys/kernel/tracing/instances/sigvisor-" + std::to_string(dead);
-  ASSERT_EQ(mkdir(stale.c_str(), 0700), 0) << stale;
-  Outcome r = run_sigvisor({}, {"/bin/true"});
-  EXPECT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_FALSE(exists(stale));
-  if (exists(stale)) rmdir(stale.c_str());
-}
-
 // Two runs at once hold two different slots; both let go at the end, and a slot is
 // reused rather than a new one made per run.
-TEST_F(KernelTrace, ConcurrentRunsHoldDifferentSlots) {
-  Sleeper a = start_sleeper({});
-  Sleeper b = start_sleeper({});
-  const std::string slot_a = held_instance(a.sigvisor);
-  const std::string slot_b = held_instance(b.sigvisor);
-  ASSERT_FALSE(slot_a.empty());
-  ASSERT_FALSE(slot_b.empty());
-  EXPECT_NE(slot_a, slot_b);
-  for (pid_t p : {a.target, b.target}) kill(p, SIGTERM);
-  EXPECT_EQ(a.run.get().exit_status, 128 + SIGTERM);
-  EXPECT_EQ(b.run.get().exit_status, 128 + SIGTERM);
-  EXPECT_TRUE(let_go(slot_a));
-  EXPECT_TRUE(let_go(slot_b));
-  // No slot directory beyond the ones runs ever held at once: at most kSlots.
-  int slots = 0;
-  for (int n = 0; n < TracefsInstance::kSlots + 8; ++n)
-    slots += exists(TracefsInstance::slot_dir(n));
-  EXPECT_LE(slots, TracefsInstance::kSlots);
-}
-
 // A holder killed with SIGKILL cannot turn its event off: the slot keeps recording every
 // signal of the machine. The next claim drains that before its run: none of the earlier
 // sends is left in the buffer. (The test plays the killed holder: it claims the lowest
 // free slot, turns the event on, signals, and lets go without turning it off.)
-TEST_F(KernelTrace, AClaimDrainsWhatAKilledHolderLeft) {
-  // Forked before the claim: a child would share the claimed descriptor, and its flock.
-  pid_t helper = fork();
-  if (helper == 0) {
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGUSR2);
-    sigprocmask(SIG_BLOCK, &s, nullptr);
-    pause();
-    _exit(0);
-  }
-  struct Reaper {
-    pid_t pid;
-    ~Reaper() {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  } reaper{helper};
-  std::string dir;
-  int fd = -1;
-  for (int n = 0; n < TracefsInstance::kSlots && fd < 0; ++n) {
-    dir = TracefsInstance::slot_dir(n);
-    mkdir(dir.c_str(), 0700);
-    fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    ASSERT_GE(fd, 0) << dir;
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      close(fd);
-      fd = -1;
-    }
-  }
-  ASSERT_GE(fd, 0) << "no free slot";
-  std::ofstream(dir + "/events/signal/signal_generate/enable") << "1";
-  for (int i = 0; i < 50; ++i) kill(helper, SIGUSR2);  // pending once, generated 50 times
-  const std::string mark = "pid=" + std::to_string(helper) + " ";
-  ASSERT_NE(read_file(dir + "/trace").find(mark), std::string::npos) << "the sends were not traced";
-  close(fd);  // the holder is gone; its event is still on
-  Diagnostics quiet(nullptr, false);
-  auto inst = TracefsInstance::create(getpid(), quiet);
-  ASSERT_TRUE(inst) << inst.error().message;
-  // Whoever claimed the slot (this claim, or a concurrent run's, both take the lowest free
-  // one) drained it first.
-  EXPECT_EQ(read_file(dir + "/trace").find(mark), std::string::npos)
-      << dir << " (this claim: " << inst->dir() << ")";
-}
-
 // (e) --no-kernel-trace: no instance, and the outside SIGKILL has no known killer.
 TEST_F(KernelTrace, WithoutItTheOutsideKillerIsUnknown) {
   Sleeper s = start_sleeper({"--no-kernel-trace"});
