@@ -1,23 +1,101 @@
 #!/usr/bin/env bash
-# Builds and runs every test twice: a normal build, then the whole suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
-set -euo pipefail
+# The README's test command (and CI's, .ci/run): builds and runs every test in phases,
+# names each phase as it starts, and ends with a one-screen summary of what passed,
+# failed or was skipped, with each phase's wall time. A phase that fails skips the phases
+# that need it (the suite needs the build); the others still run. Exit status: 0 when
+# every phase that ran passed, 1 otherwise.
+#
+#   scripts/test.sh               every phase
+#   PHASES="build suite" scripts/test.sh    only these (in the order below)
+#
+# Phases: deps, build, suite (unit + integration, both decision modes), package (the .deb
+# installed, the demo run from it), asan-build, asan-suite (the suite under
+# AddressSanitizer + UndefinedBehaviorSanitizer), fuzz (libFuzzer, SIGVISOR_FUZZ_SECONDS
+# per target, default 30).
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
 jobs=$(nproc)
+all_phases=(deps build suite package asan-build asan-suite fuzz)
+read -r -a wanted <<<"${PHASES:-${all_phases[*]}}"
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build build -j"$jobs"
-ctest --test-dir build --output-on-failure -j"$jobs"
+for w in "${wanted[@]}"; do
+  [[ " ${all_phases[*]} " == *" $w "* ]] || {
+    echo "test.sh: unknown phase '$w' (known: ${all_phases[*]})" >&2
+    exit 2
+  }
+done
 
-# The .deb: installs with apt, the installed binary runs the demo, then it is removed.
-bash scripts/package_test.sh build
+declare -A needs=([suite]=build [package]=build [asan-suite]=asan-build)
+declare -A result seconds detail
+order=()
+logs=build-logs
+mkdir -p "$logs"
 
-# The sanitizer build: the supervisor, the examples and the tests all instrumented.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGVISOR_SANITIZE=ON
-cmake --build build-asan -j"$jobs"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs"
+# One line of what a phase's log says (tests run, skipped; fuzz runs), for the summary.
+summarize() {
+  local p=$1 log=$logs/$1.log
+  case $p in
+    suite | asan-suite)
+      local line skipped
+      line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$log" | tail -1)
+      skipped=$(grep -cE '\(Skipped\)$' "$log")
+      [[ "$line" =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]] &&
+        echo "${BASH_REMATCH[2]} tests: ${BASH_REMATCH[1]} failed, $skipped skipped"
+      ;;
+    fuzz) grep -E '^[a-z_]+: (ok|FAILED)' "$log" | sed 's/ in [0-9]*s//' | paste -sd ';' - ;;
+    package) grep -cE '^ok ' "$log" | sed 's/$/ checks ok/' ;;
+  esac
+}
 
-# Fuzz the policy loader and the decoders for a bounded time (clang + libFuzzer).
-bash scripts/fuzz.sh "${SIGVISOR_FUZZ_SECONDS:-30}"
+phase_deps() { bash scripts/deps.sh; }
+phase_build() {
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build build -j"$jobs"
+}
+phase_suite() { ctest --test-dir build --output-on-failure -j"$jobs"; }
+phase_package() { bash scripts/package_test.sh build; }
+phase_asan-build() {
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGVISOR_SANITIZE=ON -DSIGVISOR_UNITY=OFF &&
+    cmake --build build-asan -j"$jobs"
+}
+phase_asan-suite() {
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"
+}
+phase_fuzz() { bash scripts/fuzz.sh "${SIGVISOR_FUZZ_SECONDS:-30}"; }
+
+run_phase() {
+  local p=$1 dep=${needs[$1]:-}
+  order+=("$p")
+  if [[ -n "$dep" && -n "${result[$dep]:-}" && "${result[$dep]}" != ok ]]; then
+    result[$p]="skipped ($dep ${result[$dep]%% *})"
+    seconds[$p]=0
+    echo "=== phase $p: skipped, $dep did not pass"
+    return
+  fi
+  echo "=== phase $p: started $(date +%T)"
+  local t0=$SECONDS
+  if "phase_$p" 2>&1 | tee "$logs/$p.log"; then result[$p]=ok; else result[$p]="FAILED"; fi
+  seconds[$p]=$((SECONDS - t0))
+  detail[$p]=$(summarize "$p")
+  echo "=== phase $p: ${result[$p]} in ${seconds[$p]} s"
+}
+
+total0=$SECONDS
+for p in "${all_phases[@]}"; do
+  for w in "${wanted[@]}"; do [[ "$w" == "$p" ]] && run_phase "$p"; done
+done
+status=0
+echo
+echo "=== scripts/test.sh summary"
+printf '%-11s %-22s %7s  %s\n' phase result "wall s" "details (logs: $logs/PHASE.log)"
+for p in "${order[@]}"; do
+  printf '%-11s %-22s %7s  %s\n' "$p" "${result[$p]}" "${seconds[$p]}" "${detail[$p]:-}"
+  [[ "${result[$p]}" == ok ]] || status=1
+done
+printf '%-11s %-22s %7s\n' total "" $((SECONDS - total0))
+if [[ $status -ne 0 ]]; then
+  failed=()
+  for p in "${order[@]}"; do [[ "${result[$p]}" == FAILED ]] && failed+=("$p"); done
+  echo "test.sh: FAILED in phase(s): ${failed[*]}"
+fi
+exit $status

@@ -6,7 +6,7 @@
 namespace sigvisor::decode {
 namespace {
 
-constexpr std::size_t kHandler = 0, kFlags = 8, kRestorer = 16, kMask = 24;
+constexpr std::size_t kSaHandlerAt = 0, kSaFlagsAt = 8, kSaRestorerAt = 16, kSaMaskAt = 24;
 constexpr uint64_t kSaRestorer = 0x04000000;
 
 constexpr Named kHandlers[] = {
@@ -32,28 +32,28 @@ nlohmann::json handler_json(uint64_t h) {
 }  // namespace
 
 void format_sigaction(const uint8_t* p, std::string& out) {
-  uint64_t flags = load<uint64_t>(p + kFlags);
+  uint64_t flags = load<uint64_t>(p + kSaFlagsAt);
   out += "{sa_handler=";
-  format_handler(load<uint64_t>(p + kHandler), out);
+  format_handler(load<uint64_t>(p + kSaHandlerAt), out);
   out += ", sa_mask=";
-  format_sigset(p + kMask, kSigsetBytes, out);
+  format_sigset(p + kSaMaskAt, kSigsetBytes, out);
   out += ", sa_flags=";
   format_flags(flags, kSigactionFlags, out);
   if (flags & kSaRestorer) {
     out += ", sa_restorer=";
-    format_addr(load<uint64_t>(p + kRestorer), out);
+    format_addr(load<uint64_t>(p + kSaRestorerAt), out);
   }
   out += '}';
 }
 
 nlohmann::json sigaction_json(const uint8_t* p) {
-  uint64_t flags = load<uint64_t>(p + kFlags);
+  uint64_t flags = load<uint64_t>(p + kSaFlagsAt);
   nlohmann::json j = {
-      {"sa_handler", handler_json(load<uint64_t>(p + kHandler))},
-      {"sa_mask", sigset_json(p + kMask, kSigsetBytes)},
+      {"sa_handler", handler_json(load<uint64_t>(p + kSaHandlerAt))},
+      {"sa_mask", sigset_json(p + kSaMaskAt, kSigsetBytes)},
       {"sa_flags", flags_json(flags, kSigactionFlags)},
   };
-  if (flags & kSaRestorer) j["sa_restorer"] = ptr_json(load<uint64_t>(p + kRestorer));
+  if (flags & kSaRestorer) j["sa_restorer"] = ptr_json(load<uint64_t>(p + kSaRestorerAt));
   return j;
 }
 
