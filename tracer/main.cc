@@ -4,9 +4,11 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
+#include "cli/byte_size.h"
 #include "cli/trace_set.h"
 #include "engine/supervisor.h"
 #include "names/signal_names.h"
@@ -16,6 +18,8 @@
 namespace {
 
 constexpr int kUsageError = 2;
+// The engine when neither --engine nor $SIGVISOR_ENGINE chooses one.
+constexpr const char* kDefaultEngine = "notify";
 
 sigvisor::ExitPlan fail(const std::string& message) {
   std::cerr << "sigvisor: " << message << '\n';
@@ -137,6 +141,28 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
   so.graph_file = cli->graph;
   so.landlock = !cli->no_landlock;
   so.kernel_trace = !cli->no_kernel_trace;
+  // --engine, else $SIGVISOR_ENGINE (a CI job's whole environment can choose), else the
+  // default.
+  std::string engine = cli->engine;
+  if (!engine.empty()) so.engine_chosen_by = "--engine";
+  if (const char* env = std::getenv("SIGVISOR_ENGINE"); engine.empty() && env != nullptr) {
+    engine = env;
+    so.engine_chosen_by = "SIGVISOR_ENGINE";
+    if (engine != "auto" && engine != "kernel" && engine != "notify") {
+      return fail("SIGVISOR_ENGINE=" + engine + ": expected auto, kernel or notify");
+    }
+  }
+  if (engine.empty()) engine = kDefaultEngine;
+  so.engine = engine == "kernel"   ? Engine::kernel
+              : engine == "notify" ? Engine::notify
+                                   : Engine::auto_;
+  if (!cli->buffer.empty()) {
+    auto bytes = parse_byte_size(cli->buffer);
+    if (!bytes) return fail("--buffer " + bytes.error().message);
+    auto size = ring_buffer_size(*bytes);
+    if (!size) return fail(size.error().message);
+    so.buffer_bytes = *size;
+  }
   so.relay_terminal = cli->pty || (!cli->no_pty && policy.terminal() == TerminalMode::relay);
 
   auto plan = run_supervised(so);

@@ -15,9 +15,9 @@ namespace {
 
 // Options whose value may be the next word.
 const std::set<std::string> kTakesValue = {
-    "-P",           "--policy", "-o",        "--output", "--format",
-    "--json",       "-e",       "--timeout", "--graph",  "--timeout-signal",
-    "--kill-after", "--user",   "-p",        "--attach"};
+    "-P", "--policy",  "-o",       "--output",         "--format",     "--json",
+    "-e", "--timeout", "--graph",  "--timeout-signal", "--kill-after", "--user",
+    "-p", "--attach",  "--engine", "--buffer"};
 
 int command_start(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -90,7 +90,14 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
        "sigvisor relays (the policy's \"terminal\": \"relay\", as untrusted has it): it "
        "never holds your terminal")
       ("no-pty", po::bool_switch(&o.no_pty),
-       "let the program share sigvisor's terminal even if the policy asks for a relay");
+       "let the program share sigvisor's terminal even if the policy asks for a relay")
+      ("engine", po::value(&o.engine)->value_name("auto|kernel|notify"),
+       "kernel: follow the tree and record calls and senders in the kernel (eBPF; root, the "
+       "kernel's BTF); notify: seccomp user notification and ptrace (any user, no loss); "
+       "auto: kernel where it can honour the whole request, else notify")
+      ("buffer", po::value(&o.buffer)->value_name("SIZE"),
+       "the kernel engine's ring buffer (default 8M; K, M, G; rounded up to a power of two): "
+       "records it cannot hold are dropped, counted and reported");
   // clang-format on
   std::ostringstream h;
   h << desc;
@@ -123,6 +130,9 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
     return make_error("--kill-after " + v.str() + ": expected a positive number of seconds");
   }
   if (o.pty && o.no_pty) return make_error("--pty cannot be combined with --no-pty");
+  if (!o.engine.empty() && o.engine != "auto" && o.engine != "kernel" && o.engine != "notify") {
+    return make_error("--engine " + o.engine + ": expected auto, kernel or notify");
+  }
   if (o.format != "text" && o.format != "json") {
     return make_error("--format " + o.format + ": expected text or json");
   }

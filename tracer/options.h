@@ -32,6 +32,8 @@ struct CliOptions {
   bool no_kernel_trace = false;
   bool pty = false;     // --pty: the program gets a relayed pseudo-terminal, whatever the policy
   bool no_pty = false;  // --no-pty: it shares sigvisor's terminal, whatever the policy
+  std::string engine;   // --engine auto|kernel|notify; empty: $SIGVISOR_ENGINE, else the default
+  std::string buffer;   // --buffer SIZE (the kernel engine's ring buffer)
   bool help = false;
   bool version = false;
 };

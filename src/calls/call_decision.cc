@@ -63,11 +63,14 @@ void record_call(SyscallEvent& ev, const Decision& d, RunState& sv) {
     // A caller-written siginfo: its delivery stop will compare the claim with this caller.
     if (auto claim = claim_of(ev)) sv.claims.add(*claim);
   }
-  if (!sv.printed.test(static_cast<std::size_t>(call.sys)) && !refused) return;
-  if (!sv.policy.records(d)) return;  // "record": "denied" keeps only what was not allowed
+  // "record": "denied" keeps only what was not allowed.
+  const bool recorded =
+      (sv.printed.test(static_cast<std::size_t>(call.sys)) || refused) && sv.policy.records(d);
   ev.action = d.action;
   ev.rule = d.rule;
   ev.racy = d.racy;
+  if (!refused && sv.results != nullptr && sv.results->await_result(ev, recorded)) return;
+  if (!recorded) return;
   sv.record(std::as_const(ev));  // the one copy of the ~1 KB event: into the queue
 }
 

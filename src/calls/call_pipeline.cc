@@ -7,6 +7,9 @@
 namespace sigvisor {
 
 bool prepare_call(pid_t tid, PreparedCall& c, CallPort& port, RunState& sv) {
+  // What happened before this call (kept by the engine elsewhere) is recorded first, and
+  // names the caller: its exec, its birth.
+  if (sv.earlier_records != nullptr) sv.earlier_records->catch_up();
   CallData& data = c.ev.call;
   sv.kernel.read_in(tid, data);
   const SyscallSpec& s = spec(data.sys);

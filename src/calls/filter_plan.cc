@@ -54,6 +54,16 @@ FilterSpec plan_filter(const FilterInputs& in) {
   return f;
 }
 
+FilterInputs filter_inputs(const SupervisorOptions& opts) {
+  FilterInputs in;
+  in.printed = opts.printed;
+  in.results = opts.results;
+  in.summary = opts.summary;
+  in.record = opts.policy->record();
+  in.policy = opts.policy->call_actions();
+  return in;
+}
+
 std::string describe_filter(const FilterSpec& f) {
   return "notify " + names(f.notify) + "; trace " + names(f.trace);
 }

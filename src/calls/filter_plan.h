@@ -12,6 +12,7 @@
 #include "kernel/seccomp_filter.h"
 #include "names/syscall_table.h"
 #include "policy/policy.h"
+#include "run/run_options.h"
 
 namespace sigvisor {
 
@@ -40,6 +41,10 @@ struct FilterInputs {
 // rt_sigreturn is never decided by the policy: it is routed only through --results, for
 // an output or -c that shows it.
 FilterSpec plan_filter(const FilterInputs& in);
+
+// What the filter is planned from, as the options ask: the outputs' syscall set, -c,
+// --results and the policy.
+FilterInputs filter_inputs(const SupervisorOptions& opts);
 
 // "notify kill,tkill,...; trace none": for the debug trace (SIGVISOR_DEBUG=1).
 std::string describe_filter(const FilterSpec& f);

@@ -65,6 +65,26 @@ bool orphaned(int listener) {
   return ::poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) != 0;
 }
 
+void refuse_foreign(const seccomp_notif& req, NotifyPort& port, RunState& sv) {
+  ForeignCallEvent ev;
+  ev.caller = [&] {
+    const TaskInfo t = sv.task(static_cast<pid_t>(req.pid));
+    return ProcRef{t.tgid, t.tid, t.comm};
+  }();
+  ForeignCall f = ArchMap::describe_foreign(req.data.arch, req.data.nr);
+  ev.abi = f.abi;
+  ev.name = std::move(f.name);
+  ev.nr = static_cast<uint64_t>(static_cast<uint32_t>(req.data.nr));
+  for (std::size_t i = 0; i < ev.regs.size(); ++i) ev.regs[i] = req.data.args[i];
+  ev.err = ENOSYS;
+  Decision refuse;
+  refuse.action = Action::deny;
+  refuse.err = ENOSYS;
+  if (sv.earlier_records != nullptr) sv.earlier_records->catch_up();
+  sv.record(std::move(ev));
+  (void)port.answer(refuse);
+}
+
 // Receives (blocking) and handles one notification. False when the receiver should leave:
 // the filter is orphaned, or RECV failed for a reason other than an interruption (EINTR:
 // the stop signal) or a caller that died (ENOENT).
@@ -84,8 +104,10 @@ bool handle_one(int listener, RunState& sv, const ArchMap& arch) {
   if (sv.timed) started = std::chrono::steady_clock::now();
   NotifyPort port(listener, req.id);
   auto sys = arch.lookup(req.data.arch, req.data.nr);
-  if (!sys) {  // not ours (cannot happen with our filter): let it run
-    port.answer(Decision{});
+  if (!sys) {
+    // A call through an ABI sigvisor does not decode, sent here by a filter with
+    // foreign_to_notify (an engine without ptrace): refused with ENOSYS and recorded.
+    refuse_foreign(req, port, sv);
     return true;
   }
   PreparedCall c;

@@ -67,6 +67,11 @@ struct SignalEvent {
   std::optional<uint32_t> sender_uid;  // the true sender's real uid, when known
   bool suppressed = false;             // a delivery rule kept it from the task
   std::string_view rule;
+  // What the kernel did with the send (the kernel engine reads it where the signal is
+  // generated): "delivered", or, for a signal no thread will take, "ignored", "pending"
+  // (one was pending already) or "overflow" (the queue was full). Empty where only the
+  // delivery is seen (the notify engine's stops: delivered).
+  std::string_view result;
 };
 
 enum class SpawnKind : uint8_t { fork, vfork, clone };
@@ -111,6 +116,19 @@ struct PolicyEvent {
   std::string source;  // file path or "builtin"
 };
 
+// Which engine runs the trace and why: the one asked for (--engine), or auto's choice.
+struct EngineEvent {
+  std::string engine;  // "kernel", "notify"
+  std::string reason;
+};
+
+// Records the kernel engine's programs could not write (the ring buffer was full): the
+// kernel cannot wait for sigvisor, so a loss is counted and reported, never silent.
+struct DroppedEvent {
+  uint64_t count = 0;  // lost since the previous dropped event
+  uint64_t total = 0;  // lost in the run so far
+};
+
 struct SummaryRow {
   std::string_view syscall;
   uint64_t calls = 0;
@@ -122,10 +140,12 @@ struct SummaryRow {
 struct SummaryEvent {
   std::vector<SummaryRow> rows;
   uint64_t lost_notifications = 0;  // notifications that vanished (task killed) before SEND
+  uint64_t dropped_records = 0;     // kernel engine: records lost to a full ring buffer
 };
 
-using EventBody = std::variant<SyscallEvent, ForeignCallEvent, SignalEvent, SpawnEvent, ExecEvent,
-                               ExitEvent, StopEvent, PolicyEvent, SummaryEvent>;
+using EventBody =
+    std::variant<SyscallEvent, ForeignCallEvent, SignalEvent, SpawnEvent, ExecEvent, ExitEvent,
+                 StopEvent, PolicyEvent, SummaryEvent, EngineEvent, DroppedEvent>;
 
 struct Event {
   Event() = default;

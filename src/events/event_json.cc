@@ -111,6 +111,7 @@ void signal_json(const SignalEvent& ev, json& j) {
                                    {"uid", ev.claimed->second},
                                    {"checked", ev.claim_checked}}
                             : json(nullptr);
+  j["result"] = ev.result.empty() ? json(nullptr) : json(std::string(ev.result));
   j["action"] = ev.suppressed ? "suppress" : "deliver";
   j["rule"] = ev.rule.empty() ? json(nullptr) : json(std::string(ev.rule));
 }
@@ -188,6 +189,15 @@ json event_json(const Event& e) {
           }
           j["syscalls"] = rows;
           j["lost_notifications"] = ev.lost_notifications;
+          j["dropped_records"] = ev.dropped_records;
+        } else if constexpr (std::is_same_v<T, EngineEvent>) {
+          j["event"] = "engine";
+          j["engine"] = ev.engine;
+          j["reason"] = ev.reason;
+        } else if constexpr (std::is_same_v<T, DroppedEvent>) {
+          j["event"] = "dropped";
+          j["count"] = ev.count;
+          j["total"] = ev.total;
         }
       },
       e.body);

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 #include "events/event_json.h"
 
@@ -36,6 +37,12 @@ EventSink::EventSink(SinkConfig config)
 
 EventSink::~EventSink() {
   close();
+}
+
+double EventSink::since_start(int64_t mono_ns) const {
+  // steady_clock is CLOCK_MONOTONIC on Linux (libstdc++).
+  const auto at = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(mono_ns));
+  return std::chrono::duration<double>(at - start_).count();
 }
 
 double EventSink::elapsed() const {
@@ -77,8 +84,11 @@ void EventSink::writer_loop() {
       }
       writer_idle_ = false;
       if (queue_.empty() && closing_) return;
-      batch.swap(queue_);
-      queued_ = 0;
+      if (take_writable_locked(batch) == 0) {
+        // The next event waits for its completion (or its deadline): look again shortly.
+        has_work_.wait_for(lock, std::chrono::milliseconds(1));
+        continue;
+      }
       has_space_.notify_all();
     }
     write_batch(batch, text_buf, json_buf);
@@ -90,6 +100,57 @@ void EventSink::writer_loop() {
     }
     batch.clear();
   }
+}
+
+std::size_t EventSink::take_writable_locked(std::vector<Chunk>& batch) {
+  const auto now = std::chrono::steady_clock::now();
+  while (!pending_.empty() && (closing_ || pending_.begin()->second <= now)) {
+    pending_.erase(pending_.begin());  // its completion never came: written as it is
+  }
+  std::size_t taken = 0;
+  if (pending_.empty()) {
+    for (const Chunk& c : queue_) taken += c.size();
+    batch.swap(queue_);
+    queued_ = 0;
+    return taken;
+  }
+  const uint64_t first_pending = pending_.begin()->first;
+  std::size_t whole = 0;  // chunks wholly before the first pending event
+  while (whole < queue_.size() && !queue_[whole].empty() &&
+         queue_[whole].back().seq < first_pending) {
+    ++whole;
+  }
+  for (std::size_t i = 0; i < whole; ++i) {
+    taken += queue_[i].size();
+    batch.push_back(std::move(queue_[i]));
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(whole));
+  if (!queue_.empty() && !queue_.front().empty() && queue_.front().front().seq < first_pending) {
+    // The chunk that holds it: its events before it go, the rest stays in place.
+    Chunk& c = queue_.front();
+    const auto n = static_cast<std::ptrdiff_t>(first_pending - c.front().seq);
+    Chunk head = new_chunk();
+    std::move(c.begin(), c.begin() + n, std::back_inserter(head));
+    c.erase(c.begin(), c.begin() + n);
+    taken += head.size();
+    batch.push_back(std::move(head));
+  }
+  queued_ -= taken;
+  return taken;
+}
+
+bool EventSink::complete(uint64_t seq, const std::function<void(EventBody&)>& fill) {
+  std::lock_guard lock(mu_);
+  auto it = pending_.find(seq);
+  if (it == pending_.end()) return false;
+  pending_.erase(it);
+  for (Chunk& c : queue_) {
+    if (c.empty() || seq < c.front().seq || seq > c.back().seq) continue;
+    fill(c[static_cast<std::size_t>(seq - c.front().seq)].body);
+    break;
+  }
+  has_work_.notify_one();
+  return true;
 }
 
 void EventSink::write_batch(const std::vector<Chunk>& batch, std::string& text_buf,

@@ -168,6 +168,11 @@ void signal_text(const Event& e, const SignalEvent& ev, const TextStyle& style, 
     if (ev.forged) out += ", forged";
     out += ')';
   }
+  if (!ev.result.empty() && ev.result != "delivered") {
+    out += " (not delivered: ";
+    out += ev.result;
+    out += ')';
+  }
   if (ev.suppressed) {
     out += " (SUPPRESSED by rule \"";
     out += ev.rule;
@@ -258,6 +263,10 @@ void summary_text(const SummaryEvent& ev, std::string& out) {
     out += "(" + std::to_string(ev.lost_notifications) +
            " notifications lost: the caller died before sigvisor answered)\n";
   }
+  if (ev.dropped_records > 0) {
+    out += "(" + std::to_string(ev.dropped_records) +
+           " records dropped: the kernel's ring buffer was full)\n";
+  }
 }
 
 }  // namespace
@@ -300,6 +309,12 @@ void format_event_text(const Event& e, const TextStyle& style, std::string& out)
           out += " ---\n";
         } else if constexpr (std::is_same_v<T, SummaryEvent>) {
           summary_text(ev, out);
+        } else if constexpr (std::is_same_v<T, EngineEvent>) {
+          out += "+++ engine " + ev.engine + ": " + ev.reason + " +++\n";
+        } else if constexpr (std::is_same_v<T, DroppedEvent>) {
+          out += "--- dropped " + std::to_string(ev.count) +
+                 " records: the kernel's ring buffer was full (" + std::to_string(ev.total) +
+                 " in all; --buffer SIZE makes it larger) ---\n";
         }
       },
       e.body);

@@ -89,6 +89,19 @@ int add_syscall_rule(void* ctx, uint32_t action, const SyscallSpec& s) {
   return 0;
 }
 
+// Routed only for the given first arguments (compared on the low 32 bits, as the kernel
+// reads a pid_t): one rule per value.
+int add_guarded_rule(void* ctx, const SyscallSpec& s, const std::vector<uint32_t>& values) {
+  int nr = seccomp_syscall_resolve_name(std::string(s.name).c_str());
+  if (nr == __NR_SCMP_ERROR) return 0;
+  for (uint32_t v : values) {
+    const scmp_arg_cmp cmp{0, SCMP_CMP_MASKED_EQ, 0xffffffffULL, v};
+    int rc = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, nr, 1, &cmp);
+    if (rc < 0 && rc != -EEXIST) return rc;
+  }
+  return 0;
+}
+
 // Families whose arguments mean the same on a foreign ABI (i386): send and pgrp pass
 // registers only, limit a struct rlimit64 (two u64 on every ABI), and the intercepted
 // indirect commands registers or ints (struct f_owner_ex is two ints). The others pass pointers to
@@ -119,6 +132,16 @@ Status add_rules(void* ctx, const FilterSpec& want, bool compat) {
       action = SCMP_ACT_TRACE(0);
     } else if (want.notify.test(i)) {
       action = SCMP_ACT_NOTIFY;
+    } else if (auto guarded = want.notify_if_arg0.find(s.id);
+               guarded != want.notify_if_arg0.end()) {
+      // A foreign ABI's calls are never recorded in the kernel: routed whatever they name.
+      if (compat) {
+        action = SCMP_ACT_NOTIFY;
+      } else {
+        int rc = add_guarded_rule(ctx, s, guarded->second);
+        if (rc < 0) return lib_error(std::string(s.name).c_str(), rc);
+        continue;
+      }
     } else {
       continue;
     }
@@ -145,11 +168,17 @@ Status add_rules(void* ctx, const FilterSpec& want, bool compat) {
 constexpr const char* kI386Legacy[] = {"signal",     "sigaction", "sigprocmask", "sigsuspend",
                                        "sigpending", "sgetmask",  "ssetmask"};
 
-Status refuse_unrouted_i386(void* ctx) {
+// What a call through a foreign ABI meets: a ptrace stop (the notify engine refuses and
+// records it there), or a notification (the kernel engine, which has no ptrace).
+uint32_t foreign_action(const FilterSpec& want) {
+  return want.foreign_to_notify ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(kForeignAbiTraceData);
+}
+
+Status refuse_unrouted_i386(void* ctx, const FilterSpec& want) {
   auto refuse_one = [&](const char* name) -> Status {
     if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name) == __NR_SCMP_ERROR) return Ok{};
     // add_rule passes libseccomp's native (or pseudo) number, translated per architecture.
-    int rc = add_rule(ctx, SCMP_ACT_TRACE(kForeignAbiTraceData), name);
+    int rc = add_rule(ctx, foreign_action(want), name);
     if (rc < 0) return lib_error(name, rc);
     return Ok{};
   };
@@ -168,13 +197,12 @@ Status refuse_unrouted_i386(void* ctx) {
   return Ok{};
 }
 
-Result<Ctx> new_context() {
+Result<Ctx> new_context(const FilterSpec& want) {
   Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) return make_error("seccomp: seccomp_init failed");
   // Another ABI than the context's (x32 on x86_64: nr | 0x40000000): refused and recorded.
   // Untraced (never the case under sigvisor) SECCOMP_RET_TRACE fails the call with ENOSYS.
-  int rc =
-      seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(kForeignAbiTraceData));
+  int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, foreign_action(want));
   if (rc < 0) return lib_error("bad-arch action", rc);
   rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);  // the launcher sets it itself
   if (rc < 0) return lib_error("no_new_privs attribute", rc);
@@ -184,13 +212,13 @@ Result<Ctx> new_context() {
 }  // namespace
 
 Result<BpfProgram> build_filter(const FilterSpec& want) {
-  auto ctx = new_context();
+  auto ctx = new_context(want);
   if (!ctx) return ctx.error();
   if (auto st = add_rules(ctx->get(), want, false); !st) return st.error();
 #if defined(__x86_64__)
   // i386 `int 0x80` works from x86_64 processes: route that ABI's send, limit and indirect
   // families.
-  auto ctx32 = new_context();
+  auto ctx32 = new_context(want);
   if (!ctx32) return ctx32.error();
   int rc = seccomp_arch_add(ctx32->get(), SCMP_ARCH_X86);
   if (rc < 0) return lib_error("add i386 architecture", rc);
@@ -199,7 +227,7 @@ Result<BpfProgram> build_filter(const FilterSpec& want) {
   if (auto st = add_rules(ctx32->get(), want, true); !st) return st.error();
   rc = add_i386_aliases(ctx32->get(), want);
   if (rc < 0) return lib_error("fcntl64", rc);
-  if (auto st = refuse_unrouted_i386(ctx32->get()); !st) return st.error();
+  if (auto st = refuse_unrouted_i386(ctx32->get(), want); !st) return st.error();
   rc = seccomp_merge(ctx->get(), ctx32->release());  // merge takes ownership on success
   if (rc < 0) return lib_error("merge i386 rules", rc);
 #endif

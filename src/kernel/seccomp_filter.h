@@ -6,6 +6,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "base/result.h"
@@ -16,6 +17,14 @@ namespace sigvisor {
 struct FilterSpec {
   std::bitset<kSysCount> notify;  // decided by the notify loop (fast path)
   std::bitset<kSysCount> trace;   // SECCOMP_RET_TRACE: decided at a ptrace stop (--results)
+  // Calls through a foreign ABI (x32, the i386 signal calls not routed) notify instead of
+  // stopping for ptrace: an engine without ptrace refuses and records them in its receiver.
+  bool foreign_to_notify = false;
+  // Syscalls routed (notify) only when the low 32 bits of their first argument are one of
+  // these values (the kernel engine's built-in protection on constants: sigvisor's pid, its
+  // group as -pgid, 0, -1); every other call of them runs at native speed. A syscall in
+  // `notify` or `trace` is routed whatever its arguments.
+  std::map<Sys, std::vector<uint32_t>> notify_if_arg0;
 };
 
 using BpfProgram = std::vector<sock_filter>;

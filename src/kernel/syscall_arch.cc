@@ -66,8 +66,12 @@ ArchMap::ArchMap() {
       native_[static_cast<std::size_t>(s.native_nr)] = s.id;
     }
 #if defined(__x86_64__)
+    // Only the families the filter routes for i386 (their layouts are the native ones);
+    // the others are foreign calls, refused and recorded as such.
+    const bool routed_compat = s.family == Family::send || s.family == Family::limit ||
+                               s.family == Family::indirect || s.family == Family::pgrp;
     int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, std::string(s.name).c_str());
-    if (nr >= 0) compat_[nr] = s.id;
+    if (nr >= 0 && routed_compat) compat_[nr] = s.id;
 #endif
   }
 #if defined(__x86_64__)

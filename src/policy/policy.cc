@@ -125,6 +125,13 @@ bool Policy::uses_exe() const {
   return any_exe(impl_->p.syscall_rules) || any_exe(impl_->p.delivery_rules);
 }
 
+bool Policy::delivery_may_deny() const {
+  for (const auto& r : impl_->p.delivery_rules) {
+    if (r.action == Action::deny) return true;
+  }
+  return false;
+}
+
 bool Policy::records(const Decision& d) const {
   return impl_->p.record == Record::all || d.action != Action::allow;
 }

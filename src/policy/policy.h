@@ -101,6 +101,9 @@ class Policy {
   // Whether any rule matches on an executable path (exe globs). When none does, the
   // hot path skips looking the caller's executable up.
   bool uses_exe() const;
+  // Whether a delivery rule can deny (hold a signal back from its receiver): only an engine
+  // that stops each delivery (the notify engine's ptrace) can do that.
+  bool delivery_may_deny() const;
   // The policy is meant for untrusted programs: started by root, sigvisor must run the
   // program as another user (--user), since root inside can do what no signal policy sees.
   bool requires_user() const;

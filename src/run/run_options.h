@@ -17,7 +17,19 @@
 
 namespace sigvisor {
 
+// Which engine runs the trace (--engine): the kernel engine (eBPF: membership, calls and
+// senders recorded in the kernel; root, BTF) or the notify engine (seccomp user notification
+// for every call, ptrace for the tree); auto: the kernel engine where it can honour the
+// whole request, else notify.
+enum class Engine : uint8_t { auto_, kernel, notify };
+
 struct SupervisorOptions {
+  Engine engine = Engine::auto_;
+  // Who chose `engine`: "--engine", "SIGVISOR_ENGINE", or "" (the default).
+  std::string engine_chosen_by;
+  // Why this engine runs, for its `engine` event (filled in by the selector).
+  std::string engine_reason;
+  uint32_t buffer_bytes = 8u << 20;  // --buffer: the kernel engine's ring buffer
   std::vector<std::string> argv;
   std::optional<RunAs> run_as;     // --user: run the program as this user
   std::vector<pid_t> attach;       // -p: running processes to attach to instead of argv

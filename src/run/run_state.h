@@ -23,6 +23,25 @@ namespace sigvisor {
 
 class JobControl;
 
+// See RunState::results.
+class CallResults {
+ public:
+  virtual ~CallResults() = default;
+  // Allowed call `ev`, decided here, goes on; the engine will see it return. When
+  // `record`, it is recorded now and completed with its result and out-parameters then;
+  // either way the engine knows its return belongs to a decided call. False when its return
+  // is not seen (the caller records the call as it is).
+  virtual bool await_result(const SyscallEvent& ev, bool record) = 0;
+};
+
+// See RunState::earlier_records.
+class RecordSource {
+ public:
+  virtual ~RecordSource() = default;
+  // Records, now, every event that happened before this call.
+  virtual void catch_up() = 0;
+};
+
 // Exit status when a policy `abort` ended the run (distinct from 124, timeout, and 126/127).
 inline constexpr int kAbortExitStatus = 125;
 
@@ -69,6 +88,20 @@ struct RunState : RunParts {
   void record(T&& body) {
     sink.record(std::forward<T>(body), static_cast<uint32_t>(table.live_tasks()));
   }
+  // As record(), at a time the kernel gave (CLOCK_MONOTONIC ns): the kernel engine's records.
+  template <class T>
+  void record_at(T&& body, int64_t mono_ns) {
+    sink.record_at(std::forward<T>(body), static_cast<uint32_t>(table.live_tasks()),
+                   sink.since_start(mono_ns));
+  }
+
+  // Events the engine keeps elsewhere until it reads them (the kernel engine's ring
+  // buffer): caught up with before a call decided here is recorded, so the stream keeps
+  // the order in which things happened. nullptr: every event is recorded as it happens.
+  RecordSource* earlier_records = nullptr;
+  // Where the result of a call decided here comes from, when the engine learns it later
+  // (the kernel engine: the programs record the call's return). nullptr: never.
+  CallResults* results = nullptr;
   // A task the table knows, or one ptrace has not reported yet (a new thread whose first
   // call beat its clone event): asked of /proc once and remembered.
   TaskInfo task(pid_t tid) {

@@ -179,6 +179,9 @@ class LockedTasks final : public TaskView {
 }  // namespace
 
 Target ProcessTable::resolve(const CallData& call, const TaskInfo& caller, pid_t pidfd_pid) const {
+  if (membership_ != nullptr) {
+    return resolve_target(call, caller, pidfd_pid, *membership_, kernel_, outside_);
+  }
   return resolve_target(call, caller, pidfd_pid, LockedTasks(*this), kernel_, outside_);
 }
 

@@ -60,12 +60,17 @@ class ProcessTable {
   // Who a send- or indirect-family call aims at: resolve_target() (scope_rules.h) over
   // this table and the kernel. `pidfd_pid` is what the call's fd names (fd_target()).
   Target resolve(const CallData& call, const TaskInfo& caller, pid_t pidfd_pid) const;
+  // Membership from elsewhere for resolve(): the kernel engine's in-kernel map, which the
+  // kernel updates at fork, exec and exit, where this table learns of them later. Set
+  // before the run starts; `view` outlives the table's use.
+  void use_membership(const TaskView* view) { membership_ = view; }
 
  private:
   bool is_descendant_locked(pid_t tgid, pid_t ancestor_tgid) const;
   void remember_locked(pid_t tgid, const Comm& comm);
 
   const Outside outside_;
+  const TaskView* membership_ = nullptr;
   const LiveProcView proc_kernel_;
   const ProcView& kernel_;
   mutable std::mutex mu_;

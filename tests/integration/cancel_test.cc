@@ -52,7 +52,8 @@ std::vector<std::string> under_sigvisor(const std::string& events,
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back("--");
   argv.insert(argv.end(), command.begin(), command.end());
-  if (results_mode()) argv.insert(argv.begin() + 1, "--results");
+  const std::vector<std::string> variant = variant_args();
+  argv.insert(argv.begin() + 1, variant.begin(), variant.end());
   return argv;
 }
 

@@ -86,7 +86,7 @@ std::string sample_value(const std::string& value_name, const std::string& dir) 
       {"FILE|NAME", "trace"}, {"text|json", "text"}, {"trace=SET", "trace=all"},
       {"SET", "all"},         {"SEC", "30"},         {"FILE", "/dev/null"},
       {"FILE.dot", ""},       {"SIG", "TERM"},       {"USER[:GROUP]", "nobody"},
-      {"PID[,PID...]", "1"}};
+      {"PID[,PID...]", "1"},  {"SIZE", "1M"}};
   if (value_name == "FILE.dot") return dir + "/graph.dot";
   if (auto it = known.find(value_name); it != known.end()) return it->second;
   if (auto bar = value_name.find('|'); bar != std::string::npos) {

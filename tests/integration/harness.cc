@@ -160,6 +160,35 @@ Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
   return r;
 }
 
+std::string test_engine() {
+  const char* engine = std::getenv("SIGVISOR_ENGINE");
+  return engine != nullptr ? std::string(engine) : std::string();
+}
+
+std::vector<std::string> variant_args() {
+  std::vector<std::string> args;
+  if (results_mode()) args.push_back("--results");
+  return args;
+}
+
+bool kernel_engine_mode() {
+  return test_engine() == "kernel";
+}
+
+std::string missing_test_engine() {
+  if (!kernel_engine_mode()) return {};
+  static const std::string why = [] {
+    std::string dir = make_temp_dir();
+    Outcome r = exec_capture({SIGVISOR_BIN, "--engine", "kernel", "-o", "/dev/null", "--", "true"},
+                             dir, 60);
+    std::system(("rm -rf '" + dir + "'").c_str());
+    if (r.exit_status == 0) return std::string();
+    std::string line = r.err.substr(0, r.err.find('\n'));
+    return "the kernel engine cannot run here: " + (line.empty() ? "it failed" : line);
+  }();
+  return why;
+}
+
 bool results_mode() {
   const char* mode = std::getenv("SIGVISOR_TEST_DECISION_MODE");
   return mode != nullptr && std::string(mode) == "results";

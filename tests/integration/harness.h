@@ -35,6 +35,24 @@ Outcome run_sigvisor(const std::vector<std::string>& sigvisor_args,
 // ptrace stops; SIGVISOR_TEST_DECISION_MODE=results): tests about the notify path's own
 // output skip then.
 bool results_mode();
+// The engine this copy of the suite runs every sigvisor on: $SIGVISOR_ENGINE, which
+// sigvisor itself reads when no --engine is given ("kernel", "notify"), or "" for its own
+// default; tests that need one engine pass --engine.
+std::string test_engine();
+bool kernel_engine_mode();
+// The sigvisor arguments this copy of the suite adds to every run ({"--results"} or
+// none): for tests that start sigvisor from a shell. (The engine comes from the
+// environment, $SIGVISOR_ENGINE, for every sigvisor however started.)
+std::vector<std::string> variant_args();
+// Empty when the engine this copy runs on can run here; otherwise why not (asked once:
+// sigvisor --engine kernel -- true, whose one line names the missing piece).
+std::string missing_test_engine();
+// A test about what only the notify engine has (ptrace stops, the tracefs trace, attach):
+// skipped, with the reason, in the kernel engine's copy of the suite.
+#define SKIP_ON_KERNEL_ENGINE(why)                                     \
+  do {                                                                 \
+    if (::sigvisor::test::kernel_engine_mode()) GTEST_SKIP() << (why); \
+  } while (0)
 // The policies a transparency test runs under besides the default: what a program sees
 // must not depend on them (DESIGN.md section 6). Use with ::testing::Combine.
 inline const std::vector<std::string>& transparency_policies() {
@@ -78,6 +96,7 @@ class SigvisorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (auto why = missing_kernel_feature(); !why.empty()) GTEST_SKIP() << why;
+    if (auto why = missing_test_engine(); !why.empty()) GTEST_SKIP() << why;
   }
 };
 

@@ -58,7 +58,7 @@ class PtyRelay : public SigvisorTest, public ::testing::WithParamInterface<Relay
     }
     if (!GetParam().landlock) cmd.push_back("--no-landlock");
     if (GetParam().pty_option) cmd.push_back("--pty");
-    if (results_mode()) cmd.push_back("--results");
+    for (const auto& a : variant_args()) cmd.push_back(a);
     cmd.insert(cmd.end(), extra.begin(), extra.end());
     cmd.push_back("--");
     return cmd;

@@ -31,7 +31,7 @@ TEST_P(Terminal, TheShellSeesTheSameJobAsNatively) {
   std::vector<std::string> cmd = {"python3", kDriver,     scenario, SIGVISOR_BIN,
                                   "-o",      "/dev/null", "--json", events};
   for (const auto& a : policy_args(std::get<1>(GetParam()))) cmd.push_back(a);
-  if (results_mode()) cmd.push_back("--results");
+  for (const auto& a : variant_args()) cmd.push_back(a);
   cmd.push_back("--");
   Outcome r = run_native(cmd, 90);
   EXPECT_EQ(r.exit_status, 0) << r.out << r.err;

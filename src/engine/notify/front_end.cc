@@ -5,40 +5,9 @@
 
 #include "engine/notify/attach_source.h"
 #include "engine/notify/launch_source.h"
-#include "kernel/landlock.h"
+#include "run/run_frame.h"
 
 namespace sigvisor {
-namespace {
-
-void warn(const SupervisorOptions& opts, const std::string& what) {
-  if (opts.messages != nullptr) {
-    std::fprintf(opts.messages,
-                 "sigvisor: warning: no kernel backstop for signals leaving the sandbox: %s\n",
-                 what.c_str());
-  }
-}
-
-// The Landlock ruleset the target enters, when asked for and possible; otherwise a
-// one-line warning (once) and supervision by sigvisor alone.
-UniqueFd landlock_for(const SupervisorOptions& opts) {
-  if (!opts.landlock || !opts.policy->forbids_outside()) return UniqueFd();
-  auto rs = signal_scope_ruleset();
-  if (rs) return std::move(*rs);
-  warn(opts, rs.error().message);
-  return UniqueFd();
-}
-
-}  // namespace
-
-FilterInputs filter_inputs(const SupervisorOptions& opts) {
-  FilterInputs in;
-  in.printed = opts.printed;
-  in.results = opts.results;
-  in.summary = opts.summary;
-  in.record = opts.policy->record();
-  in.policy = opts.policy->call_actions();
-  return in;
-}
 
 Result<std::unique_ptr<TraceeSource>> make_tracee_source(
     const SupervisorOptions& opts, const FilterSpec& filter, const sigset_t& program_mask,
@@ -46,7 +15,7 @@ Result<std::unique_ptr<TraceeSource>> make_tracee_source(
   if (!opts.attach.empty()) {
     // A Landlock domain, like a filter, can only be entered by a process itself.
     if (opts.landlock && opts.policy->forbids_outside()) {
-      warn(opts, "Landlock cannot be added to a running process (-p)");
+      warn_no_backstop(opts, "Landlock cannot be added to a running process (-p)");
     }
     return std::unique_ptr<TraceeSource>(
         std::make_unique<AttachSource>(opts.attach, opts.messages));

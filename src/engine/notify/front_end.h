@@ -15,10 +15,6 @@
 
 namespace sigvisor {
 
-// What the launch filter is planned from (filter_plan.h): the outputs' syscall set, -c,
-// --results and the policy.
-FilterInputs filter_inputs(const SupervisorOptions& opts);
-
 // `filter`: what a launched program's filter routes (plan_filter(filter_inputs(opts)));
 // attach mode has none. `program_mask`: the signal mask a launched program starts with
 // (sigvisor's own, before it blocked the signals it reads). A launch front end has its

@@ -21,6 +21,7 @@
 #include "events/event_sink.h"
 #include "events/signal_graph.h"
 #include "run/control_loop.h"
+#include "run/run_frame.h"
 #include "run/run_state.h"
 #include "tasks/process_table.h"
 #include "terminal/job_control.h"
@@ -28,23 +29,6 @@
 
 namespace sigvisor {
 namespace {
-
-SummaryEvent summary_of(const RunState& sv) {
-  SummaryEvent s;
-  for (std::size_t i = 0; i < kSysCount; ++i) {
-    const auto& c = sv.counters[i];
-    uint64_t calls = c.calls.load();
-    if (calls == 0) continue;
-    s.rows.push_back(SummaryRow{spec(static_cast<Sys>(i)).name, calls, c.errors.load(),
-                                c.denied.load(), static_cast<double>(c.nanos.load()) / 1e9});
-  }
-  // strace -c's order: most time first; equal times by name.
-  std::sort(s.rows.begin(), s.rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
-    return a.seconds != b.seconds ? a.seconds > b.seconds : a.syscall < b.syscall;
-  });
-  s.lost_notifications = sv.lost_notifications.load();
-  return s;
-}
 
 // The calls that reached sigvisor, per syscall, on the debug trace: what the filter routed
 // and the program made (tests check that what the filter leaves in the kernel never
@@ -61,33 +45,6 @@ void debug_intercepted(const RunState& sv) {
   }
 }
 
-// sigvisor ignores SIGPIPE and SIGXFSZ for itself during a run: a closed pipe or a file
-// size limit on its output must end in one reported write error, not in sigvisor's death
-// (which would kill the tree and lose the log's tail). The program starts with the
-// dispositions sigvisor was given (launcher.h Disposition).
-class IgnoredForTheRun {
- public:
-  IgnoredForTheRun() {
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    for (int sig : {SIGPIPE, SIGXFSZ}) {
-      Disposition d;
-      d.sig = sig;
-      sigaction(sig, &ign, &d.action);
-      saved_.push_back(d);
-    }
-  }
-  ~IgnoredForTheRun() {
-    for (const Disposition& d : saved_) sigaction(d.sig, &d.action, nullptr);
-  }
-  IgnoredForTheRun(const IgnoredForTheRun&) = delete;
-  IgnoredForTheRun& operator=(const IgnoredForTheRun&) = delete;
-  const std::vector<Disposition>& saved() const { return saved_; }
-
- private:
-  std::vector<Disposition> saved_;
-};
 // The kernel trace where the kernel allows it; otherwise a one-line note (never an error).
 std::unique_ptr<KernelTrace> start_kernel_trace(const SupervisorOptions& opts,
                                                 const ProcessTable& table,
@@ -104,44 +61,14 @@ std::unique_ptr<KernelTrace> start_kernel_trace(const SupervisorOptions& opts,
   return nullptr;
 }
 
-// Restores the calling thread's signal mask when the run is over.
-class MaskRestore {
- public:
-  explicit MaskRestore(const sigset_t& block) { pthread_sigmask(SIG_BLOCK, &block, &saved_); }
-  ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
-  MaskRestore(const MaskRestore&) = delete;
-  MaskRestore& operator=(const MaskRestore&) = delete;
-  const sigset_t& saved() const { return saved_; }
-
- private:
-  sigset_t saved_{};
-};
-
-// The program gets a pseudo-terminal of its own when asked and there is a terminal to
-// keep it from (stdin); an attached process keeps the terminal it has.
-bool relays_terminal(const SupervisorOptions& opts) {
-  return opts.relay_terminal && opts.attach.empty() && isatty(STDIN_FILENO);
-}
-
-// Opened before the program starts (pty_relay.h); none when the terminal is shared.
-Result<std::unique_ptr<PtyRelay>> open_relay(const SupervisorOptions& opts) {
-  if (!relays_terminal(opts)) return std::unique_ptr<PtyRelay>();
-  return PtyRelay::open(STDIN_FILENO,
-                        opts.run_as ? std::optional<uid_t>(opts.run_as->uid) : std::nullopt);
-}
-
 }  // namespace
 
 Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   // The signals that end a run are read by the control loop; the receiver's stop signal
   // only by the receiver; the pty relay's (window size, continued) only by the relay.
   // Blocked before any thread starts, so every thread inherits it.
-  sigset_t blocked = supervisor_signals();
+  sigset_t blocked = run_blocked_signals(opts);
   sigaddset(&blocked, kNotifyStopSignal);
-  if (relays_terminal(opts)) {
-    const sigset_t relay_signals = pty_relay_signals();
-    sigorset(&blocked, &blocked, &relay_signals);
-  }
   MaskRestore mask(blocked);
   IgnoredForTheRun ignored;
 
@@ -165,19 +92,14 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   ProcessTable table(Outside{getpid(), getpgrp(), source.session_keeper()});
   for (const TaskInfo& t : *first_tasks) table.add(t);
   source.describe(table);
-  SinkConfig sc;
-  sc.text = opts.text;
-  sc.style.pid_prefix_always = opts.text_is_file;
-  sc.style.summary_only = opts.summary;  // strace -c prints only its table
-  sc.json = opts.json;
   SignalGraph graph;  // fed by the sink's writer thread, read after close()
-  if (!opts.graph_file.empty()) sc.observer = [&graph](const Event& e) { graph.observe(e); };
-  EventSink sink(sc);
+  EventSink sink(sink_config(opts, graph));
   LiveKernelView kernel;
   const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
   RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
   sv.timed = opts.summary;
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
+  sv.record(EngineEvent{"notify", opts.engine_reason});
   // The job-control proxy owns the terminal from here on (the launcher may have given it
   // to the program's group). An attached process is not our job. With a relay the
   // program has a terminal of its own: ours is never handed over, and the relay follows
@@ -225,16 +147,7 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   sink.close();
   if (job) job->restore_terminal();
   source.finish();
-  if (auto line = end_message(end); !line.empty() && opts.messages != nullptr) {
-    std::fprintf(opts.messages, "%s\n", line.c_str());
-    std::fflush(opts.messages);
-  }
-  if (auto err = sink.write_error(); !err.empty()) return make_error(err);
-  if (!opts.graph_file.empty()) {
-    auto note = write_graph_files(opts.graph_file, graph.dot());
-    if (!note) return note.error();
-    if (opts.messages != nullptr) std::fprintf(opts.messages, "sigvisor: %s\n", note->c_str());
-  }
+  if (auto st = report_run_end(opts, end, sink, graph); !st) return st.error();
   if (!opts.attach.empty()) return attach_exit_plan(end);
   return ExitPlan{exit_status(end), program_death_signal(end)};
 }
