@@ -107,6 +107,37 @@ TEST_F(KernelEngine, WithoutRootItIsRefusedAndAutoFallsBack) {
             "auto: the kernel engine cannot run: not root (CAP_BPF and CAP_PERFMON are needed)");
 }
 
+// Its programs see host ids: in a PID namespace of its own it is refused, and auto falls
+// back (ci-isolation still holds kill -9 -1 there, on the notify engine).
+TEST_F(KernelEngine, InAPidNamespaceItIsRefusedAndAutoFallsBack) {
+  if (access("/usr/bin/unshare", X_OK) != 0) GTEST_SKIP() << "util-linux unshare not installed";
+  const std::vector<std::string> in_ns = {"/usr/bin/unshare", "--pid", "--fork", "--mount-proc"};
+  Outcome probe = run_native({"/usr/bin/unshare", "--pid", "--fork", "--mount-proc", "true"});
+  if (probe.exit_status != 0) GTEST_SKIP() << "cannot create a pid namespace: " << probe.err;
+  std::vector<std::string> kernel = in_ns;
+  kernel.insert(kernel.end(),
+                {SIGVISOR_BIN, "--engine", "kernel", "-o", "/dev/null", "--", "true"});
+  Outcome k = run_native(kernel);
+  EXPECT_EQ(k.exit_status, 1);
+  EXPECT_EQ(k.err,
+            "sigvisor: --engine kernel: sigvisor runs in a PID namespace of its own (the "
+            "programs see host ids)\n");
+  const std::string events = temp_path("events");
+  std::vector<std::string> autos = in_ns;
+  autos.insert(autos.end(),
+               {SIGVISOR_BIN, "--engine", "auto", "-o", "/dev/null", "--json", events, "-P",
+                "ci-isolation", "--", "/bin/sh", "-c", "kill -9 -1; echo rc=$?"});
+  Outcome a = run_native(autos);
+  EXPECT_EQ(a.exit_status, 0) << a.err;
+  EXPECT_EQ(a.out, "rc=1\n");
+  auto ev = read_events(events);
+  ASSERT_GE(ev.size(), 2u);
+  EXPECT_EQ(ev[1]["engine"], "notify");
+  EXPECT_EQ(ev[1]["reason"],
+            "auto: the kernel engine cannot run: sigvisor runs in a PID namespace of its own (the "
+            "programs see host ids)");
+}
+
 // A policy the engine cannot honour is never half-applied: refused, or auto falls back.
 TEST_F(KernelEngine, APolicyThatHoldsSignalsBackIsRefused) {
   const std::string policy = temp_path("policy") + ".json";

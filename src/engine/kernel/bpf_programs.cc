@@ -3,11 +3,14 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
+#include <string>
 
 #include "kernel_engine.skel.h"
 
@@ -72,6 +75,28 @@ class LibbpfMessages {
   LibbpfLog log_;
 };
 
+// Descriptors the loaded object holds: a map each, a program and its link each, the
+// kernel's BTF and a few libbpf opens while loading. Checked before loading: a load that
+// runs out half way reports EINVAL from whichever step failed, not why.
+Status check_descriptors(bpf_object* obj) {
+  std::size_t needed = 4;
+  bpf_map* map = nullptr;
+  bpf_object__for_each_map(map, obj)++ needed;
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, obj) needed += 2;
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur == RLIM_INFINITY) return Ok{};
+  std::size_t open = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (const dirent* e = readdir(d)) open += e->d_name[0] != '.';
+    closedir(d);
+  }
+  if (open + needed <= nofile.rlim_cur) return Ok{};
+  return make_error("BPF load: " + std::string(std::strerror(EMFILE)) + " (the programs need " +
+                    std::to_string(needed) + " descriptors, " + std::to_string(open) +
+                    " are open, RLIMIT_NOFILE is " + std::to_string(nofile.rlim_cur) + ")");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<BpfPrograms>> BpfPrograms::load(const Settings& settings) {
@@ -84,6 +109,7 @@ Result<std::unique_ptr<BpfPrograms>> BpfPrograms::load(const Settings& settings)
   if (int err = bpf_map__set_max_entries(skel->maps.records, settings.buffer_bytes); err != 0) {
     return make_error(messages.why("BPF ring buffer size", err));
   }
+  if (auto st = check_descriptors(skel->obj); !st) return st.error();
   if (int err = kernel_engine__load(skel); err != 0) {
     return make_error(messages.why("BPF load", err));
   }

@@ -123,6 +123,12 @@ Result<ExitPlan> run_kernel_engine(const SupervisorOptions& opts, KernelEngineSt
   ResultJoin results(sv, plan.completed);
   sv.results = &results;
   RecordDispatch dispatch(sv, getpid(), results);
+  if (program.get().keeper > 0) {
+    // The keeper is the program's parent: its stops reach sigvisor as deliveries only.
+    dispatch.on_stop([&job, root](pid_t tgid, int sig) {
+      if (tgid == root && JobControl::is_forwarded_stop(sig)) job.job_stopped(sig);
+    });
+  }
   auto reader = RecordReader::open(bpf, dispatch, sv);
   if (!reader) return reader.error();
   sv.earlier_records = reader->get();

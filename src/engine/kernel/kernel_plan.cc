@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <vector>
 
+#include "kernel/registers.h"
+#include "kernel/syscall_arch.h"
+
 namespace sigvisor {
 namespace {
 
@@ -94,7 +97,9 @@ KernelPlan plan_kernel(const FilterInputs& in, const ConstantGuard& guard) {
   // asks for it, as the notify engine shows it.
   const FilterSpec wanted = plan_filter(in);
   p.recorded = (wanted.notify | wanted.trace) & ~p.filter.notify;
-  p.completed |= p.filter.notify & in.printed;
+  // Decided calls come back from the kernel with their results when an output shows them,
+  // or when -c counts their errors.
+  p.completed |= in.summary ? p.filter.notify : (p.filter.notify & in.printed);
   return p;
 }
 
@@ -109,6 +114,10 @@ std::vector<NumberedRule> bpf_sys_rules(const std::bitset<kSysCount>& recorded) 
     n.rule.record = 1;
     for (int a = 0; a < s.nargs && a < 6; ++a) n.rule.args[a] = arg_rule(s, a);
     add_condition(s, n.rule);
+    if (static_cast<Sys>(i) == Sys::rt_sigreturn) {
+      n.rule.frame_mask_offset =
+          static_cast<int32_t>(sigreturn_mask_offset(ArchMap::native_arch()).value_or(0));
+    }
     out.push_back(n);
   }
   return out;

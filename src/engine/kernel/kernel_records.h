@@ -56,6 +56,9 @@ struct sv_sys_rule {
   __u8 cond;   /* enum sv_cond */
   __u8 cond_arg;
   __u8 by_arg; /* SV_COND_COMMAND: the argument whose kind the command decides */
+  /* Nonzero: a sigset read at the stack pointer plus this offset is the call's buffer for
+   * argument 0 (rt_sigreturn: the mask it restores, from the signal frame). */
+  __s32 frame_mask_offset;
   struct sv_arg_rule args[6];
   __u32 ncmds;
   struct sv_command cmds[SV_MAX_CMDS];

@@ -212,6 +212,7 @@ void RecordDispatch::on_deliver(const sv_deliver& r) {
   record_delivery_event(ev, ts);
   if (is_stop_signal(r.sig) && r.handler == 0 /* SIG_DFL */) {
     sv_.record_at(StopEvent{ev.task, r.sig}, ts);
+    if (on_stop_) on_stop_(tgid, r.sig);
   }
 }
 

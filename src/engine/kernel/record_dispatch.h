@@ -9,8 +9,10 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "engine/kernel/kernel_records.h"
 #include "engine/kernel/result_join.h"
@@ -29,6 +31,10 @@ class RecordDispatch {
   uint64_t malformed() const { return malformed_; }
   // The launched program's wait status, once its process exit was read; -1 before.
   int root_status() const { return root_status_; }
+  // Called (on the reader's thread) when a member process takes a stop signal's default
+  // action: how a job stop is seen when the program is not sigvisor's child (the pty
+  // session keeper is its parent, and only a parent's waitpid sees the stop).
+  void on_stop(std::function<void(pid_t tgid, int sig)> f) { on_stop_ = std::move(f); }
 
  private:
   void on_call(const sv_call& r, std::size_t size);
@@ -52,6 +58,7 @@ class RecordDispatch {
   std::unordered_map<pid_t, Comm> leader_comm_;  // leaders that exited before their group
   uint64_t malformed_ = 0;
   int root_status_ = -1;
+  std::function<void(pid_t, int)> on_stop_;
 };
 
 }  // namespace sigvisor

@@ -25,6 +25,10 @@ bool ResultJoin::returned(pid_t tid, const CallData& call, bool unfinished) {
     w = it->second;
     waiting_.erase(it);
   }
+  // The -c table's errors: the decision counted the call, its result comes now.
+  if (!unfinished && call.retval && *call.retval < 0 && *call.retval >= -4095) {
+    sv_.counters[static_cast<std::size_t>(call.sys)].errors.fetch_add(1, std::memory_order_relaxed);
+  }
   if (!w.seq) return true;  // decided, not recorded: nothing to complete
   sv_.sink.complete(*w.seq, [&](EventBody& body) {
     auto* ev = std::get_if<SyscallEvent>(&body);

@@ -2,6 +2,8 @@
 // to sigvisor for a decision and what its BPF programs record, for each option and policy;
 // the rules the programs copy pointer arguments by, against the notify engine's reads.
 #include "engine/kernel/kernel_plan.h"
+#include "kernel/registers.h"
+#include "kernel/syscall_arch.h"
 
 #include <gtest/gtest.h>
 #include <sys/syscall.h>
@@ -94,6 +96,20 @@ TEST(KernelPlan, SummaryRecordsEveryUndecidedCall) {
   const Policy p = Policy::trace_all();
   const KernelPlan plan = plan_kernel(inputs(p, SysSet(), true));
   EXPECT_EQ(names(plan.recorded), names(set_of("mask,action,wait,fd,stack,pgrp")));
+  // The decided calls come back too: -c counts their errors.
+  EXPECT_EQ(names(plan.completed), names(plan.filter.notify));
+}
+
+TEST(KernelPlan, DecidedCallsComeBackOnlyWhenShownOrCounted) {
+  const Policy p = Policy::trace_all();
+  const KernelPlan plan = plan_kernel(inputs(p, set_of("kill")));
+  EXPECT_EQ(names(plan.completed), names(set_of("kill")));
+}
+
+TEST(KernelPlan, RtSigreturnReadsItsMaskFromTheSignalFrame) {
+  const auto rules = bpf_sys_rules(set_of("rt_sigreturn"));
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].rule.frame_mask_offset, sigreturn_mask_offset(ArchMap::native_arch()));
 }
 
 TEST(KernelPlan, NothingPrintedNothingRecorded) {

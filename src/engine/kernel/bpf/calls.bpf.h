@@ -168,6 +168,15 @@ int BPF_PROG(on_sys_enter, struct pt_regs* regs, long id) {
   rec->nr = id;
   rec->enter_ns = bpf_ktime_get_ns();
   rec->nbuf = copy_pointers(rec, rule, 0, SV_PTR_IN, cmd);
+  if (rule->frame_mask_offset != 0 && rec->nbuf == 0) {
+    struct sv_buffer* b = &rec->buf[0];
+    b->addr = PT_REGS_SP(regs) + rule->frame_mask_offset;
+    b->arg = 0;
+    b->size = 8;
+    b->read = 1;
+    b->ok = bpf_probe_read_user(b->bytes, 8, (const void*)b->addr) == 0;
+    rec->nbuf = 1;
+  }
   return 0;
 }
 
@@ -175,16 +184,22 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
   long id = syscall_nr(regs);
   struct sv_sys_rule* rule = rule_of(id);
-  if (!rule) return 0;
+  // rt_sigreturn restores the registers it returns to: the number reads -1 then.
+  if (!rule && id != -1) return 0;
   struct task_struct* task = bpf_get_current_task_btf();
   struct pending_call* p = bpf_task_storage_get(&calls, task, 0, 0);
   if (!p || !p->active) return 0;
+  if (!rule) {
+    id = p->rec.nr;
+    rule = rule_of(id);
+    if (!rule) return 0;
+  }
   // A task with SIGKILL pending never returns to user space: its call is written at its
   // exit, unfinished, as strace shows "pause( <unfinished ...>)".
   if (task->pending.signal.sig[0] & (1ull << (SIGKILL - 1))) return 0;
   p->active = 0;
   struct sv_call* rec = &p->rec;
-  if (rec->nr != id) return 0;  // rt_sigreturn and execve rewrite the registers
+  if (rec->nr != id) return 0;  // not the call that entered (never, but cheap to check)
   fill_header(&rec->h, SV_REC_CALL);
   rec->ret = ret;
   rec->unfinished = 0;
