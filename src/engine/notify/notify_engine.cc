@@ -21,6 +21,8 @@
 #include "events/event_sink.h"
 #include "events/signal_graph.h"
 #include "run/control_loop.h"
+#include "run/exec_note.h"
+#include "run/group_witness.h"
 #include "run/run_state.h"
 #include "tasks/process_table.h"
 #include "terminal/job_control.h"
@@ -104,11 +106,20 @@ std::unique_ptr<KernelTrace> start_kernel_trace(const SupervisorOptions& opts,
   return nullptr;
 }
 
-// Restores the calling thread's signal mask when the run is over.
+// Restores the calling thread's signal mask when the run is over, but for the signals
+// the control loop reads (supervisor_signals()): they stay blocked until sigvisor exits.
+// One that comes once the program has ended (systemd signalled sigvisor and the program
+// alike, and the program was quicker) has nothing left to reach: it must neither kill
+// sigvisor nor change its status, which is the program's. exit_as() unblocks the one
+// signal it re-raises.
 class MaskRestore {
  public:
   explicit MaskRestore(const sigset_t& block) { pthread_sigmask(SIG_BLOCK, &block, &saved_); }
-  ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  ~MaskRestore() {
+    sigset_t keep = supervisor_signals();
+    sigorset(&keep, &keep, &saved_);
+    pthread_sigmask(SIG_SETMASK, &keep, nullptr);
+  }
   MaskRestore(const MaskRestore&) = delete;
   MaskRestore& operator=(const MaskRestore&) = delete;
   const sigset_t& saved() const { return saved_; }
@@ -144,6 +155,14 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   }
   MaskRestore mask(blocked);
   IgnoredForTheRun ignored;
+  // Before any other process or thread: what tells a signal to sigvisor's group from one
+  // to its pid (group_witness.h). Attach mode forwards nothing.
+  GroupWitness witness;
+  if (opts.attach.empty()) {
+    auto w = GroupWitness::start();
+    if (!w) return w.error();
+    witness = std::move(*w);
+  }
 
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
   const FilterSpec filter = plan_filter(filter_inputs(opts));
@@ -162,7 +181,7 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   if (!first_tasks) return first_tasks.error();
   const pid_t root = first_tasks->front().tid;
 
-  ProcessTable table(Outside{getpid(), getpgrp(), source.session_keeper()});
+  ProcessTable table(Outside{getpid(), getpgrp(), source.session_keeper(), witness.pid()});
   for (const TaskInfo& t : *first_tasks) table.add(t);
   source.describe(table);
   SinkConfig sc;
@@ -177,6 +196,11 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
   RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
   sv.timed = opts.summary;
+  if (opts.attach.empty()) {
+    sv.witness = &witness;
+    sv.no_new_privs_why =
+        no_new_privs_reason(opts.policy->requires_user(), std::string(opts.policy->name()));
+  }
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
   // The job-control proxy owns the terminal from here on (the launcher may have given it
   // to the program's group). An attached process is not our job. With a relay the
