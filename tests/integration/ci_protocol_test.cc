@@ -146,7 +146,7 @@ std::vector<std::string> command(const Protocol& p, const std::string& dir,
   if (p.wrap == Wrap::shell_kill0) {
     const std::string out = dir + "/job-out";
     job = {"/bin/sh", "-c",
-           "trap '' TERM; " + job[0] + " " + job[1] + " > " + out + " & until grep -q ready " +
+           "trap '' TERM; " + job[0] + " " + job[1] + " > " + out + " & until grep -qs ready " +
                out + "; do sleep 0.01; done; echo ready; kill -TERM 0; wait $!"};
   }
   if (policy != nullptr) job = under_sigvisor(*policy, dir, job);

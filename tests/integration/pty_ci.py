@@ -86,6 +86,14 @@ def interrupt_stop_quit(s, prefix, out):
     s.prompt()
     s.send("fg\n")
     s.expect(r"ci_job[^\n]*\n", WAIT)
+    # bash prints the job's name before it hands the terminal over and continues the job:
+    # a ^\ typed before that would go to bash, which ignores it (natively too).
+    deadline = time.monotonic() + WAIT
+    while (os.tcgetpgrp(s.fd) == s.pid or
+           any(state(p) in ("T", "t") for p in (runner, worker))):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the job never got the terminal back")
+        time.sleep(0.01)
     s.send("\x1c")  # ^\
     finish(s, out)
 
