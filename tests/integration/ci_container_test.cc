@@ -5,6 +5,8 @@
 // natively, the container's exit status is the job's, and orphans that end are reaped.
 #include <signal.h>
 
+#include <cctype>
+
 #include "ci_job.h"
 
 namespace sigvisor::test {
@@ -96,25 +98,46 @@ TEST_P(Container, OrphansAreReaped) {
   auto run = [&](bool supervised) {
     const std::string dir = job_dir();
     const std::string orphan = dir + "/orphan";
-    // A short-lived process whose parent ends first: it is reparented to PID 1.
+    // A process whose parent ends first: it is reparented to PID 1.
     const std::vector<std::string> cmd = {"/bin/sh", "-c",
-                                          "sh -c 'sleep 0.1 & echo $! > " + orphan + "'; exec " +
+                                          "sh -c 'sleep 1000 & echo $! > " + orphan + "'; exec " +
                                               example("ci_job") + " " + dir + "/log relay"};
     StartedJob j = start(cmd, dir, supervised);
     EXPECT_TRUE(eventually([&] { return j.ready(); })) << read_file(j.err());
-    EXPECT_TRUE(eventually([&] { return !read_file(orphan).empty(); }));
-    // The container's sleep, by its state: 'Z' a zombie, 0 gone (reaped).
-    auto sleeper = [&] {
+    // The orphan, seen from here: the process whose pid in the container (the last of
+    // its NSpid) is the one the inner shell wrote.
+    std::string in_container;
+    EXPECT_TRUE(eventually([&] {
+      in_container = read_file(orphan);
+      return !in_container.empty() && in_container.back() == '\n';
+    }));
+    in_container.pop_back();
+    pid_t orphan_pid = 0;
+    eventually([&] {
       for (pid_t p : descendants(j.pid)) {
-        auto st = read_stat(p);
-        if (st && comm_view(st->comm) == "sleep") return st->state;
+        for (const auto& l :
+             lines_with(read_file("/proc/" + std::to_string(p) + "/status"), "NSpid:")) {
+          if (l.size() > in_container.size() &&
+              l.compare(l.size() - in_container.size(), std::string::npos, in_container) == 0 &&
+              std::isspace(static_cast<unsigned char>(l[l.size() - in_container.size() - 1]))) {
+            orphan_pid = p;
+          }
+        }
       }
-      return '\0';
+      return orphan_pid > 0;
+    });
+    // It ends (killed from here), natively as a zombie that stays one (PID 1, the runner,
+    // waits for its worker only); under sigvisor it is reaped and gone.
+    if (orphan_pid > 0) kill(orphan_pid, SIGKILL);
+    auto state = [&] {
+      auto st = read_stat(orphan_pid);
+      return st ? st->state : '\0';
     };
-    // Natively it ends as a zombie and stays one; under sigvisor it ends and is gone.
-    eventually([&] { return sleeper() == (supervised ? '\0' : 'Z'); });
-    const char state = sleeper();
-    const std::string end = state == '\0' ? "reaped" : state == 'Z' ? "zombie" : "running";
+    std::string end = "not found";
+    if (orphan_pid > 0) {
+      eventually([&] { return state() == (supervised ? '\0' : 'Z'); });
+      end = state() == '\0' ? "reaped" : state() == 'Z' ? "zombie" : "running";
+    }
     kill(first_process(j), SIGTERM);
     j.wait();
     if (supervised) append_events_log(read_file(j.events()));

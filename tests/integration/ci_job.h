@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,6 +95,15 @@ struct StartedJob {
     }
     return {r, w};
   }
+  // Whether the top process is blocked in system call `nr` (/proc/PID/syscall).
+  // timeout(1) forks the job and only then records its pid: a signal that comes before
+  // it returned from fork() makes it _exit(143) without signalling anyone (natively
+  // too). Once it waits in rt_sigsuspend it has, and a cancel can be sent.
+  bool top_waits_in(long nr) const {
+    const std::string s = read_file("/proc/" + std::to_string(pid) + "/syscall");
+    return s.rfind(std::to_string(nr) + " ", 0) == 0;
+  }
+  bool timeout_ready() const { return top_waits_in(SYS_rt_sigsuspend); }
   // Reaps the top process if it ended; true once it has.
   bool ended() {
     if (reaped) return true;

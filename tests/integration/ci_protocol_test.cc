@@ -173,6 +173,9 @@ JobView run(const Protocol& p, const std::string* policy, std::string* err) {
   const std::string dir = job_dir();
   StartedJob j = start_job(command(p, dir, policy), dir);
   EXPECT_TRUE(eventually([&] { return j.ready(); })) << read_file(j.err());
+  if (p.wrap == Wrap::timeout || p.wrap == Wrap::timeout_foreground) {
+    EXPECT_TRUE(eventually([&] { return j.timeout_ready(); }));
+  }
   p.cancel(j);
   JobView v = j.view();
   if (err != nullptr) *err = read_file(j.err());

@@ -22,12 +22,15 @@ TEST_F(SigvisorTest, TimeoutCancelIsOneRequestEveryTime) {
     std::vector<std::string> argv = {"timeout", "600"};
     for (const auto& a : under_sigvisor("ci-isolation", dir, job_command(dir))) argv.push_back(a);
     StartedJob j = start_job(argv, dir);
-    ASSERT_TRUE(eventually([&] { return j.ready(); })) << read_file(j.err());
+    ASSERT_TRUE(eventually([&] { return j.ready() && j.timeout_ready(); })) << read_file(j.err());
     ASSERT_EQ(kill(j.pid, SIGTERM), 0);
     const JobView v = j.view();
-    EXPECT_EQ(v, expected) << "run " << i << ": " << read_file(j.err());
-    if (v == expected) ++as_natively;
-    std::system(("rm -rf '" + dir + "'").c_str());
+    EXPECT_EQ(v, expected) << "run " << i << " (its files are kept in " << dir
+                           << "): " << read_file(j.err());
+    if (v == expected) {
+      ++as_natively;
+      std::system(("rm -rf '" + dir + "'").c_str());
+    }
   }
   EXPECT_EQ(as_natively, kRuns);
 }
