@@ -182,5 +182,37 @@ TEST_F(SigvisorTest, TimeoutSignalChoosesTheSignal) {
   EXPECT_EQ(bad2.err, "sigvisor: --kill-after -1: expected a positive number of seconds\n");
 }
 
+// What the program leaves behind when its first process ends is killed: nothing would
+// ever end it, and sigvisor cannot leave it unsupervised (docs/ci.md). The status is the
+// program's.
+TEST_F(SigvisorTest, WhatTheProgramLeavesBehindIsKilled) {
+  Outcome r = run_sigvisor({}, {"/bin/sh", "-c", "sleep 60 & echo $!; exit 3"});
+  EXPECT_EQ(r.exit_status, 3) << r.err;
+  EXPECT_EQ(r.err, "sigvisor: the program exited: killed 1 processes it left behind\n");
+  const pid_t sleeper = static_cast<pid_t>(std::stoi(r.out));
+  EXPECT_FALSE(alive(sleeper));
+  bool killed = false;
+  for (const auto& e : of_kind(r, "exit")) {
+    if (e.value("pid", 0) == sleeper) killed = e["status"].value("signal", "") == "SIGKILL";
+  }
+  EXPECT_TRUE(killed) << r.trace;
+}
+
+// While a signal passed on is being acted on, what the program leaves behind has its
+// chance, as natively; --kill-after ends what stays, and the status is still the
+// program's (here: its death by the signal, which sigvisor re-raises).
+TEST_F(SigvisorTest, KillAfterEndsWhatTheProgramLeftBehind) {
+  const std::string events = temp_path("events");
+  Started sv =
+      start(under_sigvisor(events, {"--kill-after", "1"},
+                           {"/bin/sh", "-c", "(trap '' TERM; exec sleep 60) & echo ready; wait"}));
+  ASSERT_TRUE(eventually([&] { return says_ready(sv); })) << read_file(sv.err);
+  ASSERT_EQ(kill(-sv.pid, SIGTERM), 0);  // the job's group: the shell and the sleep
+  const int status = sv.wait_status();
+  ASSERT_TRUE(WIFSIGNALED(status)) << status << " " << read_file(sv.err);
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(read_file(sv.err), "sigvisor: the program exited: killed 1 processes it left behind\n");
+}
+
 }  // namespace
 }  // namespace sigvisor::test
