@@ -69,8 +69,9 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
       ("timeout-signal", po::value(&o.timeout_signal)->value_name("SIG"),
        "the signal --timeout sends (default TERM; KILL ends the tree at once)")
       ("kill-after", po::value(&o.kill_after)->value_name("SEC"),
-       "SIGKILL what is left of the tree SEC seconds after --timeout or after a signal to "
-       "sigvisor was passed on to the program (default: only a second signal does)")
+       "SIGKILL what is left of the tree SEC seconds after --timeout or after the first "
+       "signal to sigvisor was passed on to the program (default: never; every signal to "
+       "sigvisor is passed on)")
       ("user", po::value(&o.user)->value_name("USER[:GROUP]"),
        "run the program as USER (and GROUP; USER's supplementary groups), with no "
        "capabilities left, as strace -u (sigvisor must be root)")

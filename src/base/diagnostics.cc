@@ -41,4 +41,11 @@ void Diagnostics::call_failed(const char* what, pid_t pid, int err) {
                what, static_cast<int>(pid), std::strerror(err));
 }
 
+void Diagnostics::note_once(const std::string& key, const std::string& line) {
+  std::lock_guard lock(mu_);
+  if (out_ == nullptr || !noted_.insert(key).second) return;
+  std::fprintf(out_, "sigvisor: %s\n", line.c_str());
+  std::fflush(out_);
+}
+
 }  // namespace sigvisor

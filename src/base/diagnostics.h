@@ -28,6 +28,9 @@ class Diagnostics {
   // ESRCH from a tracee that died meanwhile is normal: only traced when debugging.
   // Anything else is warned about once per `what` (the rest go to the debug trace).
   void call_failed(const char* what, pid_t pid, int err);
+  // One line "sigvisor: LINE" about the run, the first time `key` is seen (later ones
+  // with the same key are left out: a loop over sudo says it once).
+  void note_once(const std::string& key, const std::string& line);
   // How many unexpected failures were seen (0 in a healthy run; tests check it).
   unsigned long unexpected_failures() const { return unexpected_.load(); }
 
@@ -36,6 +39,7 @@ class Diagnostics {
   const bool debug_;
   std::mutex mu_;
   std::set<std::string> warned_;
+  std::set<std::string> noted_;
   std::atomic<unsigned long> unexpected_{0};
 };
 

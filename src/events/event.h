@@ -88,6 +88,9 @@ struct ExecEvent {
   ProcRef task;
   std::string path;
   std::vector<std::string> argv;
+  // What the exec did not do that it would natively: "privileges not gained:
+  // no_new_privs (setuid root)"; empty when nothing (run/exec_note.h).
+  std::string note;
 };
 
 // Who told us the sender of a SIGKILL: our own interception of the sandbox's kill call,

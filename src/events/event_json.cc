@@ -151,6 +151,7 @@ json event_json(const Event& e) {
           j["comm"] = nullable_comm(ev.task.comm);
           j["path"] = ev.path;
           j["argv"] = ev.argv;
+          if (!ev.note.empty()) j["note"] = ev.note;
         } else if constexpr (std::is_same_v<T, ExitEvent>) {
           j["event"] = "exit";
           j["pid"] = ev.task.pid;

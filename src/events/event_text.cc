@@ -301,7 +301,13 @@ void format_event_text(const Event& e, const TextStyle& style, std::string& out)
             if (i > 0) out += ", ";
             quoted(ev.argv[i], out);
           }
-          out += "] +++\n";
+          out += "] +++";
+          if (!ev.note.empty()) {
+            out += " (";
+            out += ev.note;
+            out += ')';
+          }
+          out += '\n';
         } else if constexpr (std::is_same_v<T, StopEvent>) {
           prefix(e, ev.task.tid, style, out);
           out += "--- stopped by ";

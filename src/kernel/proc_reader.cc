@@ -60,6 +60,15 @@ std::optional<T> leading_int(std::string_view s) {
   return v;
 }
 
+// The second decimal integer of `s` ("Uid:\treal\teffective\t..."): none when absent.
+template <typename T>
+std::optional<T> second_int(std::string_view s) {
+  std::size_t b = 0;
+  while (b < s.size() && is_blank(s[b])) ++b;
+  while (b < s.size() && !is_blank(s[b])) ++b;
+  return leading_int<T>(s.substr(b));
+}
+
 // The value of "Key:" in a "Key:\tvalue" file (status, fdinfo): the rest of its line.
 std::optional<std::string_view> field(std::string_view text, std::string_view key) {
   std::size_t pos = 0;
@@ -90,7 +99,11 @@ std::optional<ProcStatus> parse_status(std::string_view text) {
   if (auto name = field(text, "Name")) s.name = make_comm(*name);
   if (auto state = field(text, "State"); state && !state->empty()) s.state = state->front();
   if (auto ppid = field(text, "PPid")) s.ppid = leading_int<pid_t>(*ppid).value_or(0);
-  if (auto uid = field(text, "Uid")) s.real_uid = leading_int<uid_t>(*uid);
+  if (auto uid = field(text, "Uid")) {
+    s.real_uid = leading_int<uid_t>(*uid);
+    s.effective_uid = second_int<uid_t>(*uid);
+  }
+  if (auto gid = field(text, "Gid")) s.effective_gid = second_int<gid_t>(*gid);
   if (auto tracer = field(text, "TracerPid")) s.tracer = leading_int<pid_t>(*tracer).value_or(0);
   return s;
 }

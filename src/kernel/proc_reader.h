@@ -25,6 +25,8 @@ struct ProcStatus {
   pid_t tgid = 0;
   pid_t ppid = 0;  // thread group id of the real parent (not the tracer)
   std::optional<uid_t> real_uid;
+  std::optional<uid_t> effective_uid;
+  std::optional<gid_t> effective_gid;
   pid_t tracer = 0;  // TracerPid: 0 when not traced
 };
 

@@ -83,6 +83,8 @@ RunEnd ControlLoop::finish() {
     thread_.join();
   }
   end_.end_status = sv_.end_status();
+  // The tree is gone: this kills nothing more, it counts what was killed.
+  if (sv_.left_behind()) end_.left_behind = sv_.tree.end_tree();
   if (end_.end_status != 0 && end_.cause == RunEnd::Cause::program_exited) {
     end_.cause = RunEnd::Cause::policy_abort;
   }
@@ -98,27 +100,62 @@ void ControlLoop::end_tree(RunEnd::Cause cause, int status, int sig) {
   end_.ended = sv_.tree.end_tree();
 }
 
-void ControlLoop::on_signal(int sig) {
-  sv_.diag.debug("control: received signal %d", sig);
-  if (JobControl::is_forwarded_stop(sig)) {
+void ControlLoop::on_signal(const ReceivedSignal& s) {
+  sv_.diag.debug("control: received signal %d from %d (code %d)", s.sig, static_cast<int>(s.sender),
+                 s.code);
+  sv_.catch_up();
+  if (JobControl::is_forwarded_stop(s.sig)) {
     // Only while the program's root is alive and in the table: its group id cannot have
     // been reused.
-    if (sv_.job != nullptr && sv_.table.find(sv_.root)) sv_.job->forward(sig);
+    if (sv_.job != nullptr && sv_.table.find(sv_.root)) sv_.job->forward(s.sig);
     return;
   }
-  // The first one is the program's to handle (a CI job being cancelled): passed on,
-  // recorded as its delivery (sender: the supervisor). A second one, or a program that is
-  // gone, ends the tree.
-  if (forwarded_ == 0 && !sv_.ending() && sv_.tree.signal_program(sig)) {
-    forwarded_ = sig;
-    arm(kill_timer_, opts_.kill_after_s);
+  // Attach mode owns no program: the signal lets go of the tree.
+  if (sv_.tree.lets_go()) {
+    end_tree(RunEnd::Cause::fatal_signal, 128 + s.sig, s.sig);
     return;
   }
-  end_tree(RunEnd::Cause::fatal_signal, 128 + sig, sig);
+  // The tree is being ended already (its program is gone, a policy abort, the force):
+  // there is nothing left to ask.
+  if (sv_.ending()) return;
+  ReceivedSignal shaped = s;
+  shaped.to_group = sv_.witness == nullptr || sv_.witness->reached_group(s.sig, s.sender, s.code);
+  forward(shaped);
+}
+
+// Passed on, and recorded by the engine as its delivery (sender: the supervisor).
+void ControlLoop::forward(const ReceivedSignal& s) {
+  const RequestAction a = requests_.on_signal(s);
+  sv_.diag.debug("control: signal %d to the %s: %s", s.sig, s.to_group ? "group" : "pid",
+                 a.kind == RequestAction::Kind::forward ? "passed on"
+                 : a.kind == RequestAction::Kind::widen ? "now to the whole group"
+                 : a.kind == RequestAction::Kind::force ? "the force"
+                                                        : "a copy of one passed on");
+  switch (a.kind) {
+    case RequestAction::Kind::force:
+      if (end_.cause == RunEnd::Cause::program_exited) end_.forced = true;
+      end_tree(RunEnd::Cause::fatal_signal, 128 + s.sig, s.sig);
+      return;
+    case RequestAction::Kind::none:
+      return;
+    case RequestAction::Kind::widen:
+      sv_.copies.forwarded(a.id, s.sig, s.sender, s.when);
+      (void)sv_.tree.forward_to_rest_of_group(s.sig);
+      return;
+    case RequestAction::Kind::forward:
+      sv_.note_cancelling();
+      sv_.copies.forwarded(a.id, s.sig, s.sender, s.when);
+      if (sv_.tree.forward(s.sig, a.to_group) && forwarded_ == 0) {
+        forwarded_ = s.sig;
+        arm(kill_timer_, opts_.kill_after_s);
+      }
+      return;
+  }
 }
 
 void ControlLoop::on_timeout() {
   sv_.diag.debug("control: timeout");
+  sv_.catch_up();
   if (end_.cause == RunEnd::Cause::program_exited) {
     end_.cause = RunEnd::Cause::timeout;
     end_.signal = sv_.tree.lets_go() ? SIGKILL : opts_.timeout_signal;
@@ -129,16 +166,26 @@ void ControlLoop::on_timeout() {
     end_.ended = sv_.tree.end_tree();
     return;
   }
+  sv_.note_cancelling();
+  // A request of sigvisor's own: each process is to get one copy of it.
+  sv_.copies.forwarded(requests_.new_id(), opts_.timeout_signal, -1, monotonic_seconds());
   end_.signalled = sv_.tree.signal_tree(opts_.timeout_signal);
   arm(kill_timer_, opts_.kill_after_s);
 }
 
 void ControlLoop::on_kill_after() {
   sv_.diag.debug("control: --kill-after expired");
+  sv_.catch_up();
   if (end_.cause == RunEnd::Cause::timeout) {
     end_.killed_after = true;
     sv_.end_run(kTimeoutExitStatus);
     end_.ended = sv_.tree.end_tree();
+    return;
+  }
+  // The program ended by itself and left processes behind that did not end on what was
+  // passed on: the run's status stays the program's.
+  if (!sv_.table.find(sv_.root)) {
+    sv_.end_left_behind();
     return;
   }
   end_tree(RunEnd::Cause::fatal_signal, 128 + forwarded_, forwarded_);
@@ -171,7 +218,12 @@ void ControlLoop::run() {
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo si{};
       if (read(signals_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-        on_signal(static_cast<int>(si.ssi_signo));
+        ReceivedSignal r;
+        r.sig = static_cast<int>(si.ssi_signo);
+        r.sender = static_cast<pid_t>(si.ssi_pid);
+        r.code = si.ssi_code;
+        r.when = monotonic_seconds();
+        on_signal(r);
       }
     }
     if ((fds[2].revents & POLLIN) && expired(timer_)) on_timeout();

@@ -6,9 +6,13 @@
 // Every fd it needs is made in the constructor, before the program runs: sigvisor needs
 // no new fd once the program started.
 //
-// What it does, as timeout(1) and a job-control shell would (DESIGN.md section 6):
-// - the first signal to sigvisor is passed on to the program, which can clean up; a
-//   second one, or --kill-after seconds later, ends the tree (exit 128+N);
+// What it does, as timeout(1) and a job-control shell would (DESIGN.md sections 6, 11;
+// docs/ci.md):
+// - a signal to sigvisor is passed on to the program in the shape it was sent, to its
+//   process group or to its first process (signal_requests.h: copies of one act are one
+//   request); every later one likewise: escalation is the program's and its runner's.
+//   --kill-after seconds after the first, what is left is killed (exit 128+N); a third
+//   ^C from a terminal within a few seconds kills the tree at once (exit 130);
 // - --timeout sends --timeout-signal (TERM) to the whole tree and SIGCONT to wake stopped
 //   tasks, ends the tree --kill-after seconds later if anything is left, and the run exits
 //   124 whatever the program then does.
@@ -23,19 +27,22 @@
 #include "base/unique_fd.h"
 #include "run/run_end.h"
 #include "run/run_state.h"
+#include "run/signal_requests.h"
 
 namespace sigvisor {
 
 // The signals sigvisor reads instead of obeying: those that end a run (INT, TERM, HUP,
 // QUIT) and the job-control stops it passes on to the program (TSTP, TTIN, TTOU: so it
 // never stops on its own terminal output either). Block them in every thread before
-// starting any (the control loop reads them from its signalfd).
+// starting any (the control loop reads them from its signalfd), and keep them blocked
+// until sigvisor exits: one that comes after the program ended has nothing to reach and
+// must neither kill sigvisor nor change its status (exit_as unblocks what it re-raises).
 sigset_t supervisor_signals();
 
 struct ControlOptions {
   double timeout_s = 0;          // --timeout; 0: none
   int timeout_signal = SIGTERM;  // --timeout-signal
-  double kill_after_s = 0;       // --kill-after; 0: only a second signal ends the tree
+  double kill_after_s = 0;       // --kill-after; 0: the tree is not killed after a signal
 };
 
 class ControlLoop {
@@ -57,7 +64,8 @@ class ControlLoop {
 
  private:
   void run();
-  void on_signal(int sig);
+  void on_signal(const ReceivedSignal& s);
+  void forward(const ReceivedSignal& s);
   void on_timeout();
   void on_kill_after();
   void end_tree(RunEnd::Cause cause, int status, int sig);
@@ -75,7 +83,8 @@ class ControlLoop {
     bool fired = false;
   };
   std::vector<Watch> watches_;
-  int forwarded_ = 0;  // the signal passed on to the program, if one was
+  SignalRequests requests_;
+  int forwarded_ = 0;  // the first signal passed on to the program, if one was
   RunEnd end_;         // written by the control thread, read after join
   std::thread thread_;
 };

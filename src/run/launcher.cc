@@ -3,8 +3,10 @@
 #include "run/launcher.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -100,13 +102,14 @@ void write_all(int fd, const char* s) {
   // Restore the mask now: once the filter is in place this would be a traced call.
   sigprocmask(SIG_SETMASK, &spec.child_sigmask, nullptr);
   for (const Disposition& d : spec.child_dispositions) sigaction(d.sig, &d.action, nullptr);
+  // The filter (and the Landlock domain) go in while the child still has sigvisor's
+  // privileges, --user's credentials after them: without no_new_privs that needs them,
+  // and with it the order does not matter.
   if (pty_err != 0) {
     hello = {pty_err, pty_step(pty_step_name), 0, hello.pid};
   } else if (setpgid(0, 0) != 0) {
     hello = {errno, kStepSetpgid, 0, hello.pid};
-  } else if (spec.run_as != nullptr && (cred_err = apply_run_as(*spec.run_as, &cred_step)) != 0) {
-    hello = {-cred_err, run_as_step(cred_step), 0, hello.pid};
-  } else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+  } else if (spec.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     hello = {errno, kStepNoNewPrivs, 0, hello.pid};
   } else if (spec.landlock_ruleset >= 0 &&
              (landlock_err = enter_landlock_domain(spec.landlock_ruleset)) != 0) {
@@ -118,6 +121,13 @@ void write_all(int fd, const char* s) {
     } else {
       listener = f.listener;
       hello.wait_killable = f.wait_killable ? 1 : 0;
+      // Not routed by the filter (setgroups, setresgid, setresuid, capget): nothing waits
+      // for sigvisor, which has no listener yet.
+      if (spec.run_as != nullptr && (cred_err = apply_run_as(*spec.run_as, &cred_step)) != 0) {
+        hello = {-cred_err, run_as_step(cred_step), 0, hello.pid};
+        ::close(listener);
+        listener = -1;
+      }
     }
   }
   iovec iov{&hello, sizeof hello};
@@ -150,11 +160,22 @@ void write_all(int fd, const char* s) {
   _exit(err == ENOENT ? 127 : 126);
 }
 
+bool has_cap_sys_admin() {
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (syscall(SYS_capget, &hdr, data) != 0) return false;
+  return (data[CAP_SYS_ADMIN / 32].effective & (1U << (CAP_SYS_ADMIN % 32))) != 0;
+}
+
 bool foreground_terminal() {
   return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 }
 
 }  // namespace
+
+bool needs_no_new_privs(bool policy_wants_it) {
+  return policy_wants_it || !has_cap_sys_admin();
+}
 
 Result<Launched> launch(const LaunchSpec& spec) {
   if (spec.argv.empty()) return make_error("no program to run");

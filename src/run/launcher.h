@@ -1,8 +1,18 @@
-// Starts the target: fork → child sets up its own session (or process group, when stdin
-// is a terminal), no_new_privs, the optional Landlock domain and the seccomp filter, hands the
-// listener fd to the supervisor and waits for "go" (sent after the supervisor has PTRACE_SEIZEd it)
-// before execvp. Exec failures are reported by the child itself (one line on stderr, exit 127 not
-// found / 126 not executable), so they reach the supervisor as an ordinary traced exit.
+// Starts the target: fork → child sets up its own process group (inside sigvisor's
+// session), no_new_privs where it is needed, the optional Landlock domain and the seccomp
+// filter, then --user's credentials, hands the listener fd to the supervisor and waits for
+// "go" (sent once the engine is ready: after PTRACE_SEIZE for the notify engine) before
+// execvp.
+//
+// no_new_privs only where it is needed (docs/ci.md): the kernel requires it to install a
+// filter (or enter a Landlock domain) without CAP_SYS_ADMIN, and a policy that requires
+// --user wants it (a program run unprivileged must not regain privileges through a setuid
+// binary). Otherwise (sigvisor run by root, with or without --user) the filter and the
+// domain are installed while the child is still privileged and no_new_privs stays off,
+// so sudo, su and setuid or file-capability programs inside behave as natively; the
+// filter and the domain stay on them. Exec failures are reported by the child itself (one line on
+// stderr, exit 127 not found / 126 not executable), so they reach the supervisor as an ordinary
+// traced exit.
 #pragma once
 
 #include <sys/types.h>
@@ -37,7 +47,13 @@ struct LaunchSpec {
   int landlock_ruleset = -1;
   // The program's own pseudo-terminal (pty_session.h), or nullptr: it shares ours.
   const PtyChildSide* pty = nullptr;
+  // Set PR_SET_NO_NEW_PRIVS before the filter (needs_no_new_privs()).
+  bool no_new_privs = true;
 };
+
+// Whether the program must run with no_new_privs: the policy wants it (it requires
+// --user), or sigvisor lacks CAP_SYS_ADMIN, without which the kernel refuses a filter.
+bool needs_no_new_privs(bool policy_wants_it);
 
 struct Launched {
   pid_t pid = -1;     // the program's process

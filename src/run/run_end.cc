@@ -44,10 +44,26 @@ std::string end_message(const RunEnd& end) {
       }
       return buf;
     case RunEnd::Cause::fatal_signal:
-      std::snprintf(buf, sizeof buf, "sigvisor: received %s: %s %zu processes",
-                    std::string(signal_name(end.signal)).c_str(), verb, end.ended);
+      if (end.forced) {
+        std::snprintf(buf, sizeof buf, "sigvisor: ^C three times: %s %zu processes", verb,
+                      end.ended);
+      } else if (end.kill_after_s > 0 && !end.detached) {
+        std::snprintf(buf, sizeof buf,
+                      "sigvisor: received %s: killed %zu processes still running %g s later",
+                      std::string(signal_name(end.signal)).c_str(), end.ended, end.kill_after_s);
+      } else {
+        std::snprintf(buf, sizeof buf, "sigvisor: received %s: %s %zu processes",
+                      std::string(signal_name(end.signal)).c_str(), verb, end.ended);
+      }
       return buf;
     case RunEnd::Cause::program_exited:
+      if (end.left_behind > 0) {
+        std::snprintf(buf, sizeof buf,
+                      "sigvisor: the program exited: killed %zu processes it left behind",
+                      end.left_behind);
+        return buf;
+      }
+      break;
     case RunEnd::Cause::policy_abort:
       break;
   }

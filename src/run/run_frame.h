@@ -15,6 +15,7 @@
 #include "base/unique_fd.h"
 #include "events/event_sink.h"
 #include "events/signal_graph.h"
+#include "run/control_loop.h"
 #include "run/launcher.h"
 #include "run/run_end.h"
 #include "run/run_options.h"
@@ -43,11 +44,20 @@ class IgnoredForTheRun {
   std::vector<Disposition> saved_;
 };
 
-// Blocks `block` in the calling thread for the run; restores its mask at the end.
+// Blocks `block` in the calling thread for the run; restores its mask at the end, but for
+// the signals the control loop reads (supervisor_signals()): they stay blocked until
+// sigvisor exits. One that comes once the program has ended (systemd signalled sigvisor
+// and the program alike, and the program was quicker) has nothing left to reach: it must
+// neither kill sigvisor nor change its status, which is the program's. exit_as() unblocks
+// the one signal it re-raises.
 class MaskRestore {
  public:
   explicit MaskRestore(const sigset_t& block) { pthread_sigmask(SIG_BLOCK, &block, &saved_); }
-  ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  ~MaskRestore() {
+    sigset_t keep = supervisor_signals();
+    sigorset(&keep, &keep, &saved_);
+    pthread_sigmask(SIG_SETMASK, &keep, nullptr);
+  }
   MaskRestore(const MaskRestore&) = delete;
   MaskRestore& operator=(const MaskRestore&) = delete;
   const sigset_t& saved() const { return saved_; }

@@ -4,16 +4,20 @@
 #pragma once
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <bitset>
 #include <cstdint>
+#include <string>
 
 #include "base/diagnostics.h"
 #include "events/event_sink.h"
 #include "names/syscall_table.h"
 #include "policy/policy.h"
+#include "run/copy_ledger.h"
+#include "run/group_witness.h"
 #include "run/kernel_view.h"
 #include "run/sender_claims.h"
 #include "run/tree_control.h"
@@ -76,6 +80,14 @@ struct RunState : RunParts {
 
   // The job-control proxy (job_control.h), when the front end has a job to proxy.
   JobControl* job = nullptr;
+  // What tells a signal to sigvisor's group from one to its pid (launch only; none in
+  // attach mode, where such a signal lets go of the tree).
+  GroupWitness* witness = nullptr;
+  // Pairs the copies of one request each process gets (copy_ledger.h).
+  CopyLedger copies;
+  // Why the program runs with no_new_privs (launcher.h), or empty: its execs of setuid
+  // or file-capability binaries then gain nothing, which their exec events say.
+  std::string no_new_privs_why;
 
   std::array<SyscallCounters, kSysCount> counters{};
   std::atomic<uint64_t> lost_notifications{0};
@@ -99,6 +111,11 @@ struct RunState : RunParts {
   // buffer): caught up with before a call decided here is recorded, so the stream keeps
   // the order in which things happened. nullptr: every event is recorded as it happens.
   RecordSource* earlier_records = nullptr;
+  // Brings the table and the stream up to now (the kernel engine's records read so far):
+  // before the tree is signalled from its table, so a process born just before is in it.
+  void catch_up() {
+    if (earlier_records != nullptr) earlier_records->catch_up();
+  }
   // Where the result of a call decided here comes from, when the engine learns it later
   // (the kernel engine: the programs record the call's return). nullptr: never.
   CallResults* results = nullptr;
@@ -134,9 +151,35 @@ struct RunState : RunParts {
   // Whether the tree is being ended (the control loop then sweeps it until it is gone).
   bool ending() const { return ending_.load(); }
 
+  // The engine saw the program's first process end. Its other processes are left behind,
+  // and sigvisor cannot leave them unsupervised. With no cancellation under way (a job
+  // that leaves a daemon behind) they are killed at once; so they are when sigvisor is
+  // PID 1, as the kernel kills a pid namespace whose first process ends. While a
+  // cancellation is under way (a signal passed on, --timeout's signal sent) they act on
+  // it as they would natively, and --kill-after (or the runner's own escalation) ends
+  // what stays. The run's status stays the program's. Attach mode lets go instead.
+  void program_exited() {
+    if (witness != nullptr) witness->stop();
+    if (tree.lets_go() || table.live_tasks() == 0) return;
+    if (cancelling_.load() && getpid() != 1) return;
+    end_left_behind();
+  }
+  // Kills what the program left behind (its first process is gone).
+  void end_left_behind() {
+    left_behind_.store(true);
+    ending_.store(true);
+    tree.end_tree();
+  }
+  // A signal was sent to the tree on the user's behalf (passed on, --timeout).
+  void note_cancelling() { cancelling_.store(true); }
+  // Whether processes were left behind by the program (and killed).
+  bool left_behind() const { return left_behind_.load(); }
+
  private:
   std::atomic<int> end_status_{0};
   std::atomic<bool> ending_{false};
+  std::atomic<bool> left_behind_{false};
+  std::atomic<bool> cancelling_{false};
 };
 
 }  // namespace sigvisor

@@ -3,15 +3,28 @@
 
 #include <csignal>
 
+#include "kernel/proc_reader.h"
+
 namespace sigvisor {
 
 void KillingTree::kill_process(pid_t tgid) {
   ::kill(tgid, SIGKILL);
 }
 
-bool KillingTree::signal_program(int sig) {
-  // Only while the root is in the table (not reaped): its pid cannot have been reused.
-  return table_.find(root_).has_value() && ::kill(root_, sig) == 0;
+bool KillingTree::forward(int sig, bool to_group) {
+  // Only while the root is in the table (not reaped): its pid, which is its group's id,
+  // cannot have been reused.
+  return table_.find(root_).has_value() && ::kill(to_group ? -root_ : root_, sig) == 0;
+}
+
+bool KillingTree::forward_to_rest_of_group(int sig) {
+  if (!table_.find(root_)) return false;
+  for (pid_t p : table_.all_tgids()) {
+    if (p == root_) continue;
+    auto st = read_stat(p);
+    if (st && st->pgrp == root_) ::kill(p, sig);
+  }
+  return true;
 }
 
 std::size_t KillingTree::signal_tree(int sig) {

@@ -1,5 +1,6 @@
 // What the supervisor does to the whole tree or to one process of it: the policy's `kill`
-// and `abort`, --timeout, a fatal signal to sigvisor. One interface so that the launch
+// and `abort`, --timeout, a signal to sigvisor passed on, the tree ended. One interface
+// (no ptrace in it: both engines use it) so that the launch
 // front end kills (the tree must not outlive supervision) while an attach front end can
 // detach instead, and so that tests can watch what would have been killed.
 #pragma once
@@ -21,9 +22,14 @@ class TreeControl {
   virtual ~TreeControl() = default;
   // The policy's `kill`: SIGKILL one process of the tree.
   virtual void kill_process(pid_t tgid) = 0;
-  // A signal to sigvisor passed on to the program (the root process). False when the
-  // program is gone (its tree may live on): the caller ends the tree instead.
-  virtual bool signal_program(int sig) = 0;
+  // A signal to sigvisor passed on to the program in the shape it was sent
+  // (signal_requests.h): to the program's process group (`to_group`), as the kernel sends
+  // to a group (members forked meanwhile included), or to its first process. False when
+  // the program's first process is gone (the group id could name another group by now).
+  virtual bool forward(int sig, bool to_group) = 0;
+  // A request first passed on to the first process reaches the rest of its group too
+  // (timeout(1)'s second copy): every process of the tree in that group but the first.
+  virtual bool forward_to_rest_of_group(int sig) = 0;
   // --timeout as timeout(1) does it: `sig` to every process of the tree, then SIGCONT so
   // that stopped ones wake up to receive it. Returns how many processes were signalled.
   virtual std::size_t signal_tree(int sig) = 0;
@@ -47,7 +53,8 @@ class KillingTree final : public TreeControl {
  public:
   KillingTree(const ProcessTable& table, pid_t root) : table_(table), root_(root) {}
   void kill_process(pid_t tgid) override;
-  bool signal_program(int sig) override;
+  bool forward(int sig, bool to_group) override;
+  bool forward_to_rest_of_group(int sig) override;
   std::size_t signal_tree(int sig) override;
   std::size_t end_tree() override;
 

@@ -30,6 +30,8 @@ class ProcessTable {
 
   // sigvisor's pty session keeper (Outside), or 0.
   pid_t session_keeper() const { return outside_.session_keeper; }
+  // Whether `pid` is a process of sigvisor's own (the keeper, the group witness).
+  bool is_helper(pid_t pid) const { return outside_.is_helper(pid); }
 
   void add(const TaskInfo& t);
   // exec replaced the image of `tgid` (reported by `tid`, which may be a former thread id).

@@ -80,8 +80,7 @@ Target Rules::group(int64_t pid) const {
   auto members = kernel_.group_members(pgid);
   if (!members) return t;
   for (const GroupMember& m : *members) {
-    if (m.pid == outside_.supervisor_pid ||
-        (outside_.session_keeper > 0 && m.pid == outside_.session_keeper)) {
+    if (m.pid == outside_.supervisor_pid || outside_.is_helper(m.pid)) {
       t.scope = Scope::supervisor;
       t.exists = true;
       return t;
@@ -120,9 +119,9 @@ Target Rules::pid(int64_t pid) const {
   if (auto z = zombie(static_cast<pid_t>(pid))) return *z;
   // Any thread of sigvisor: kill() and tkill() of its id signal sigvisor (threat model
   // §9). Asked of /proc only for pids the table does not know. The pty session's keeper
-  // is sigvisor's too: killing it would orphan the program's group.
-  if (pid == outside_.supervisor_pid ||
-      (outside_.session_keeper > 0 && pid == outside_.session_keeper) ||
+  // is sigvisor's too: killing it would orphan the program's group; so is the group
+  // witness.
+  if (pid == outside_.supervisor_pid || outside_.is_helper(static_cast<pid_t>(pid)) ||
       kernel_.is_thread_of(outside_.supervisor_pid, static_cast<pid_t>(pid))) {
     t.scope = Scope::supervisor;
     t.exists = true;

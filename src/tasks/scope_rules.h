@@ -31,6 +31,12 @@ struct Outside {
   // sigvisor's pty session keeper (terminal/pty_session.h), or 0: sigvisor too, and the
   // leader of its own group.
   pid_t session_keeper = 0;
+  // sigvisor's group witness (run/group_witness.h), or 0: sigvisor too, in its group.
+  pid_t group_witness = 0;
+  // A process of sigvisor's own besides sigvisor: the keeper or the witness.
+  bool is_helper(pid_t pid) const {
+    return pid > 0 && (pid == session_keeper || pid == group_witness);
+  }
 };
 
 // The supervisor's knowledge of the tree. Each answer is consistent in itself.

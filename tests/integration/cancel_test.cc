@@ -1,6 +1,7 @@
 // Cancelling a job, as CI systems do: a signal to sigvisor reaches the program, which
-// cleans up as it would natively (same output, same status); a second signal, or
-// --kill-after, ends the tree. --timeout behaves as timeout(1).
+// cleans up as it would natively (same output, same status); a later one is passed on
+// too; --kill-after ends the tree. --timeout behaves as timeout(1). The protocols of CI
+// runners, per process, are in ci_protocol_test.cc.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -102,23 +103,29 @@ INSTANTIATE_TEST_SUITE_P(Signals, Cancel,
                          ::testing::Combine(::testing::Values(SIGTERM, SIGINT, SIGHUP, SIGQUIT),
                                             ::testing::ValuesIn(transparency_policies())));
 
-TEST_F(SigvisorTest, ASecondSignalEndsATreeThatWouldNotStop) {
+// Escalation is the program's (docs/ci.md): a program that ignored SIGTERM gets the next
+// one too, and then SIGINT, which it handles.
+TEST_F(SigvisorTest, ALaterSignalIsPassedOnLikeTheFirst) {
   const std::string events = temp_path("events");
   Started sv = start(under_sigvisor(events, {}, {example("cleanup_on_term"), "ignore"}));
   ASSERT_TRUE(eventually([&] { return says_ready(sv); })) << read_file(sv.err);
-  ASSERT_EQ(kill(sv.pid, SIGTERM), 0);
-  // The first one is delivered (and ignored by the program): wait for its event.
-  ASSERT_TRUE(eventually([&] {
+  auto delivered = [&](const std::string& name) {
+    int n = 0;
     for (const auto& e : read_events(events, /*writer_live=*/true)) {
-      if (e.value("event", "") == "signal" && e.value("sig", "") == "SIGTERM") return true;
+      if (e.value("event", "") == "signal" && e.value("sig", "") == name) ++n;
     }
-    return false;
-  })) << read_file(sv.err);
+    return n;
+  };
   ASSERT_EQ(kill(sv.pid, SIGTERM), 0);
+  ASSERT_TRUE(eventually([&] { return delivered("SIGTERM") == 1; })) << read_file(sv.err);
+  ASSERT_EQ(kill(sv.pid, SIGTERM), 0);
+  ASSERT_TRUE(eventually([&] { return delivered("SIGTERM") == 2; })) << read_file(sv.err);
+  ASSERT_EQ(kill(sv.pid, SIGINT), 0);
   const int status = sv.wait_status();
   ASSERT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
-  EXPECT_EQ(read_file(sv.err), "sigvisor: received SIGTERM: killed 1 processes\n");
+  EXPECT_EQ(WEXITSTATUS(status), 5);
+  EXPECT_EQ(read_file(sv.out), "ready\ncleanup after signal 2\n");
+  EXPECT_EQ(read_file(sv.err), "");
 }
 
 TEST_F(SigvisorTest, KillAfterEndsATreeThatIgnoredThePassedOnSignal) {
@@ -130,7 +137,8 @@ TEST_F(SigvisorTest, KillAfterEndsATreeThatIgnoredThePassedOnSignal) {
   const int st = stubborn.wait_status();
   ASSERT_TRUE(WIFEXITED(st)) << st;
   EXPECT_EQ(WEXITSTATUS(st), 128 + SIGTERM);
-  EXPECT_EQ(read_file(stubborn.err), "sigvisor: received SIGTERM: killed 1 processes\n");
+  EXPECT_EQ(read_file(stubborn.err),
+            "sigvisor: received SIGTERM: killed 1 processes still running 1 s later\n");
 }
 
 TEST_F(SigvisorTest, TimeoutSendsTheSignalToEveryProcessLikeTimeout1) {
@@ -173,6 +181,38 @@ TEST_F(SigvisorTest, TimeoutSignalChoosesTheSignal) {
   Outcome bad2 = run_sigvisor({"--kill-after", "-1"}, {"/bin/true"});
   EXPECT_EQ(bad2.exit_status, 2);
   EXPECT_EQ(bad2.err, "sigvisor: --kill-after -1: expected a positive number of seconds\n");
+}
+
+// What the program leaves behind when its first process ends is killed: nothing would
+// ever end it, and sigvisor cannot leave it unsupervised (docs/ci.md). The status is the
+// program's.
+TEST_F(SigvisorTest, WhatTheProgramLeavesBehindIsKilled) {
+  Outcome r = run_sigvisor({}, {"/bin/sh", "-c", "sleep 60 & echo $!; exit 3"});
+  EXPECT_EQ(r.exit_status, 3) << r.err;
+  EXPECT_EQ(r.err, "sigvisor: the program exited: killed 1 processes it left behind\n");
+  const pid_t sleeper = static_cast<pid_t>(std::stoi(r.out));
+  EXPECT_FALSE(alive(sleeper));
+  bool killed = false;
+  for (const auto& e : of_kind(r, "exit")) {
+    if (e.value("pid", 0) == sleeper) killed = e["status"].value("signal", "") == "SIGKILL";
+  }
+  EXPECT_TRUE(killed) << r.trace;
+}
+
+// While a signal passed on is being acted on, what the program leaves behind has its
+// chance, as natively; --kill-after ends what stays, and the status is still the
+// program's (here: its death by the signal, which sigvisor re-raises).
+TEST_F(SigvisorTest, KillAfterEndsWhatTheProgramLeftBehind) {
+  const std::string events = temp_path("events");
+  Started sv =
+      start(under_sigvisor(events, {"--kill-after", "1"},
+                           {"/bin/sh", "-c", "(trap '' TERM; exec sleep 60) & echo ready; wait"}));
+  ASSERT_TRUE(eventually([&] { return says_ready(sv); })) << read_file(sv.err);
+  ASSERT_EQ(kill(-sv.pid, SIGTERM), 0);  // the job's group: the shell and the sleep
+  const int status = sv.wait_status();
+  ASSERT_TRUE(WIFSIGNALED(status)) << status << " " << read_file(sv.err);
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(read_file(sv.err), "sigvisor: the program exited: killed 1 processes it left behind\n");
 }
 
 }  // namespace

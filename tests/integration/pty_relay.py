@@ -152,8 +152,9 @@ CATCH_TERM = ("python3 -c 'import signal; signal.signal(signal.SIGTERM, lambda *
               "[signal.pause() for _ in iter(int, 1)]'")
 
 
-def sigterm_twice(s, prefix, out):
-    """SIGTERM to sigvisor goes to the program; a second one ends the run: modes back."""
+def sigterm_kill_after(s, prefix, out):
+    """SIGTERM to sigvisor goes to the program, which ignores it; PREFIX's --kill-after
+    ends the run: modes back."""
     s.prompt()
     before = modes(s)
     s.send(f"{prefix} {CATCH_TERM}\n")
@@ -164,7 +165,6 @@ def sigterm_twice(s, prefix, out):
     os.kill(job[0], signal.SIGTERM)
     s.expect(r"got TERM\n", WAIT)
     out.append("program got TERM")
-    os.kill(job[0], signal.SIGTERM)
     s.prompt()
     out.append(last_status(s))
     out.append("modes kept" if modes(s) == before else "modes changed")
@@ -235,7 +235,7 @@ def background_then_fg(s, prefix, out):
 
 
 SCENARIOS = {f.__name__: f for f in (own_terminal, inject, echo_line, big_output, exit_statuses,
-                                      raw_while_running, modes_after, sigterm_twice,
+                                      raw_while_running, modes_after, sigterm_kill_after,
                                       stop_and_modes, background_then_fg, window_size)}
 
 

@@ -171,9 +171,9 @@ TEST_P(PtyRelay, ModesComeBackAfterTimeout) {
   EXPECT_EQ(timeout.out, "status=124\nmodes kept\n") << timeout.err;
 }
 
-// The first SIGTERM is the program's to handle, the second ends the tree (exit 143).
+// SIGTERM is the program's to handle (it ignores it); --kill-after ends the tree (exit 143).
 TEST_P(PtyRelay, ModesComeBackAfterSignalsToSigvisor) {
-  Outcome term = relayed("sigterm_twice");
+  Outcome term = relayed("sigterm_kill_after", {"--kill-after", "1"});
   EXPECT_EQ(term.exit_status, 0) << term.out << term.err;
   EXPECT_EQ(term.out, "program got TERM\nstatus=143\nmodes kept\n") << term.err;
 }

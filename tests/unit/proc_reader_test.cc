@@ -77,6 +77,14 @@ TEST(ProcStatus, ParsesTheFieldsUsed) {
   EXPECT_EQ(s->ppid, 4000);  // not the tracer
   ASSERT_TRUE(s->real_uid);
   EXPECT_EQ(*s->real_uid, 1000u);
+  ASSERT_TRUE(s->effective_uid);
+  EXPECT_EQ(*s->effective_uid, 0u);  // the second of four: a setuid-root program's
+  ASSERT_TRUE(s->effective_gid);
+  EXPECT_EQ(*s->effective_gid, 100u);
+  // A line with one number has no effective id.
+  auto one = parse_status("Tgid:\t7\nUid:\t5\n");
+  ASSERT_TRUE(one);
+  EXPECT_FALSE(one->effective_uid);
 }
 
 TEST(ProcStatus, MissingAndBadFields) {

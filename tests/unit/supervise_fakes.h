@@ -90,12 +90,16 @@ class FakeTree final : public TreeControl {
  public:
   std::vector<pid_t> killed;
   int ended = 0;
-  std::vector<int> to_program;  // signals passed on to the program
+  std::vector<int> to_program;  // signals passed on to the program (-N: to its group)
   std::vector<int> to_tree;     // signals sent to the whole tree
   bool program_alive = true;
   void kill_process(pid_t tgid) override { killed.push_back(tgid); }
-  bool signal_program(int sig) override {
-    to_program.push_back(sig);
+  bool forward(int sig, bool to_group) override {
+    to_program.push_back(to_group ? -sig : sig);
+    return program_alive;
+  }
+  bool forward_to_rest_of_group(int sig) override {
+    to_program.push_back(-sig);
     return program_alive;
   }
   std::size_t signal_tree(int sig) override {

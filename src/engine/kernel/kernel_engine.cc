@@ -17,6 +17,8 @@
 #include "engine/kernel/result_join.h"
 #include "engine/kernel/tree_reaper.h"
 #include "run/control_loop.h"
+#include "run/exec_note.h"
+#include "run/group_witness.h"
 #include "run/launcher.h"
 #include "run/run_frame.h"
 #include "run/tree_control.h"
@@ -70,6 +72,10 @@ Result<ExitPlan> run_kernel_engine(const SupervisorOptions& opts, KernelEngineSt
   sigaddset(&blocked, kNotifyStopSignal);
   MaskRestore mask(blocked);
   IgnoredForTheRun ignored;
+  // Before any other process or thread: what tells a signal to sigvisor's group from one
+  // to its pid (group_witness.h).
+  auto witness = GroupWitness::start();
+  if (!witness) return witness.error();
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
   const KernelPlan& plan = start.plan;
   diag.debug("kernel engine: %s", describe_filter(plan.filter).c_str());
@@ -91,6 +97,7 @@ Result<ExitPlan> run_kernel_engine(const SupervisorOptions& opts, KernelEngineSt
   ls.run_as = opts.run_as ? &*opts.run_as : nullptr;
   ls.landlock_ruleset = landlock.get();
   ls.pty = relay ? &relay->child_side() : nullptr;
+  ls.no_new_privs = needs_no_new_privs(opts.policy->requires_user());
   auto launched = launch(ls);
   landlock.reset();
   if (relay) relay->close_slave();  // the program's side holds it now
@@ -101,7 +108,7 @@ Result<ExitPlan> run_kernel_engine(const SupervisorOptions& opts, KernelEngineSt
   if (auto st = bpf.add_member(root, root, 0); !st) return st.error();
   enable_sync_wakeup(program.get().listener.get());
 
-  ProcessTable table(Outside{getpid(), getpgrp(), program.get().keeper});
+  ProcessTable table(Outside{getpid(), getpgrp(), program.get().keeper, witness->pid()});
   table.add(TaskInfo{root, root, 0, make_comm("sigvisor")});  // until its exec record
   MemberView members(bpf.members_fd(), table);
   table.use_membership(&members);
@@ -111,6 +118,9 @@ Result<ExitPlan> run_kernel_engine(const SupervisorOptions& opts, KernelEngineSt
   KillingTree tree(table, root);
   RunState sv(RunParts{table, *opts.policy, sink, kernel, tree, diag}, opts.printed, root);
   sv.timed = opts.summary;
+  sv.witness = &*witness;
+  sv.no_new_privs_why =
+      no_new_privs_reason(opts.policy->requires_user(), std::string(opts.policy->name()));
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
   sv.record(EngineEvent{"kernel", opts.engine_reason});
   // The job-control proxy owns the terminal from here on (the launcher may have given it
@@ -144,7 +154,12 @@ Result<ExitPlan> run_kernel_engine(const SupervisorOptions& opts, KernelEngineSt
   if (relay) relay->start(diag);
   (void)program.release();
   RunEnd end = [&] {
-    const int reaped = reap_tree(root, &job);
+    // The program's end stops the witness (RunState::program_exited, from its exit
+    // record); its process or its keeper reaped does too, were that record lost.
+    const pid_t keeper = program.get().keeper;
+    const int reaped = reap_tree(root, &job, [&](pid_t pid) {
+      if (pid == root || (keeper > 0 && pid == keeper)) witness->stop();
+    });
     (*reader)->finish();  // every record of the tree was written before its last exit
     if (receiver) receiver->stop();
     RunEnd e = control.finish();

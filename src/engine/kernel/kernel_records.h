@@ -117,6 +117,14 @@ struct sv_exec {
   struct sv_header h; /* tid: the exec'ing thread's id now (the leader's) */
   __u32 old_tid;      /* its id before, when a non-leader thread exec'd */
   __u32 argv_len;
+  /* What the image would give and what the process got (exec_privileges.h): the file's
+   * mode and owner, whether its mount is nosuid, the credentials after the exec. */
+  __u32 file_mode;
+  __u32 file_uid;
+  __u32 file_gid;
+  __u32 nosuid;
+  __u32 euid;
+  __u32 egid;
   char comm[SV_COMM_LEN];
   char path[SV_PATH_LEN];
   char argv[SV_ARGV_LEN]; /* NUL-separated, as the new image's stack holds them */

@@ -10,6 +10,7 @@
 
 #include "engine/kernel/record_events.h"
 #include "kernel/proc_reader.h"
+#include "run/exec_note.h"
 #include "tasks/sender_scope.h"
 
 namespace sigvisor {
@@ -106,6 +107,14 @@ void RecordDispatch::on_exec(const sv_exec& r) {
   const Comm comm = comm_of(r.comm);
   sv_.table.exec(tgid, static_cast<pid_t>(r.old_tid), comm, ev.path);
   ev.task = ProcRef{tgid, tid, comm};
+  ImageFacts facts;
+  facts.mode = r.file_mode;
+  facts.file_uid = r.file_uid;
+  facts.file_gid = r.file_gid;
+  facts.nosuid = r.nosuid != 0;
+  facts.euid = r.euid;
+  facts.egid = r.egid;
+  ev.note = exec_note(sv_, facts, ev.path);
   sv_.record_at(std::move(ev), static_cast<int64_t>(r.h.ts_ns));
 }
 
@@ -158,7 +167,10 @@ void RecordDispatch::process_exit(pid_t tgid, int status, int64_t ts) {
   sv_.record_at(ev, ts);
   sends_.forget(tgid);
   sv_.table.remove(tgid);
-  if (tgid == sv_.root) root_status_ = status;
+  if (tgid == sv_.root) {
+    root_status_ = status;
+    sv_.program_exited();
+  }
 }
 
 void RecordDispatch::on_send(const sv_send& r) {

@@ -12,7 +12,7 @@ bool become_subreaper() {
   return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 }
 
-int reap_tree(pid_t root, JobControl* job) {
+int reap_tree(pid_t root, JobControl* job, const std::function<void(pid_t)>& reaped) {
   int root_status = -1;
   for (;;) {
     int status = 0;
@@ -31,6 +31,7 @@ int reap_tree(pid_t root, JobControl* job) {
       continue;
     }
     if (pid == root) root_status = status;
+    if (reaped) reaped(pid);
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <functional>
+
 #include "terminal/job_control.h"
 
 namespace sigvisor {
@@ -17,6 +19,7 @@ bool become_subreaper();
 // Reaps sigvisor's children until it has none. `root`: the program's process (its stops
 // go to `job`, when there is one). Returns the root's wait status as waitpid gave it, or -1
 // when the root was not sigvisor's own child (a pty session keeper's) or never exited.
-int reap_tree(pid_t root, JobControl* job);
+// `reaped`, when set, hears of each process reaped (sigvisor's helpers among them).
+int reap_tree(pid_t root, JobControl* job, const std::function<void(pid_t)>& reaped = {});
 
 }  // namespace sigvisor

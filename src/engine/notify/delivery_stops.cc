@@ -1,6 +1,8 @@
 // See delivery_stops.h.
 #include "engine/notify/delivery_stops.h"
 
+#include <unistd.h>
+
 #include <cstring>
 
 #include "calls/call_pipeline.h"
@@ -17,6 +19,19 @@ class AlreadyAnsweredPort final : public CallPort {
   bool still_pending() override { return true; }
   bool answer(const Decision&) override { return true; }
 };
+
+// A copy of a request passed on by sigvisor (copy_ledger.h): the signal sigvisor
+// forwards, sent with kill() by sigvisor or directly by a process outside the tree.
+// Whether it is the second copy of its request this process gets.
+bool duplicate_copy(RunState& sv, const siginfo_t& si, pid_t receiver) {
+  if (!witnessed_signal(si.si_signo) || (si.si_code != SI_USER && si.si_code != SI_TKILL)) {
+    return false;
+  }
+  const bool from_supervisor = si.si_pid == getpid();
+  if (!from_supervisor && sv.table.find(si.si_pid)) return false;  // the tree's own
+  return !sv.copies.first_copy(receiver, si.si_signo, from_supervisor, si.si_pid,
+                               monotonic_seconds());
+}
 
 }  // namespace
 
@@ -50,6 +65,12 @@ Restart DeliveryStops::on_delivery(const Stop& s) {
   ev.sig = sig;
   ev.code = si.si_code;
   senders_.identify(ev, si, task.tgid, stop_time);
+  if (duplicate_copy(sv, si, task.tgid)) {
+    ev.suppressed = true;
+    ev.rule = kOneRequestRule;
+    sv.record(std::move(ev));
+    return {Resume::cont, 0};
+  }
   const std::string exe = sv.exe_for_policy(task.tgid);
   DeliveryContext ctx{sig, si.si_code, ev.sender_scope, task.tgid, comm_view(task.comm), exe};
   Decision d = sv.policy.decide_delivery(ctx);

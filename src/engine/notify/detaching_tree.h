@@ -46,7 +46,8 @@ class DetachingTree final : public TreeControl, public TreeRelease {
   // Asks the tracer thread to detach from the tree; returns how many processes that is.
   // Attach mode owns no program: a signal to sigvisor, or --timeout, lets go of the tree
   // instead (the caller then ends it, which detaches).
-  bool signal_program(int) override { return false; }
+  bool forward(int, bool) override { return false; }
+  bool forward_to_rest_of_group(int) override { return false; }
   std::size_t signal_tree(int) override { return 0; }
   bool lets_go() const override { return true; }
   std::size_t end_tree() override;

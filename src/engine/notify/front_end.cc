@@ -27,6 +27,7 @@ Result<std::unique_ptr<TraceeSource>> make_tracee_source(
   lo.child_dispositions = program_dispositions;
   lo.run_as = opts.run_as;
   lo.pty = pty;
+  lo.no_new_privs = needs_no_new_privs(opts.policy->requires_user());
   auto source = std::make_unique<LaunchSource>(std::move(lo));
   if (auto st = source->prepare(); !st) return st.error();
   source->set_landlock_ruleset(landlock_for(opts));

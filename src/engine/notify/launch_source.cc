@@ -39,6 +39,7 @@ Result<std::vector<TaskInfo>> LaunchSource::start() {
   ls.run_as = opts_.run_as ? &*opts_.run_as : nullptr;
   ls.landlock_ruleset = opts_.landlock_ruleset.get();
   ls.pty = opts_.pty;
+  ls.no_new_privs = opts_.no_new_privs;
   auto launched = launch(ls);
   opts_.landlock_ruleset.reset();  // entered by the child (or never will be)
   if (!launched) return launched.error();

@@ -24,6 +24,7 @@ struct LaunchOptions {
   std::optional<RunAs> run_as;                  // --user
   UniqueFd landlock_ruleset;          // a Landlock ruleset to enter (closed once entered), or none
   const PtyChildSide* pty = nullptr;  // the program's own pseudo-terminal, or none
+  bool no_new_privs = true;           // launcher.h: needs_no_new_privs()
 };
 
 class LaunchSource final : public TraceeSource {

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run/exec_note.h"
 #include "tasks/sender_scope.h"
 
 namespace sigvisor {
@@ -48,7 +49,10 @@ void LifecycleStops::on_exit(const Stop& s) {
   sv.record(ev);  // before removal: strace counts the dying task in its prefix rule
   if (c_.witness != nullptr && !ev.thread) c_.witness->forget(ev.task.pid);
   sv.table.remove(pid);
-  if (pid == sv.root) root_status_ = s.status;
+  if (pid == sv.root) {
+    root_status_ = s.status;
+    sv.program_exited();
+  }
 }
 
 Restart LifecycleStops::on_spawn(const Stop& s) {
@@ -91,6 +95,7 @@ pid_t LifecycleStops::on_exec(const Stop& s) {
   ev.argv = std::move(facts.argv);
   sv.table.exec(s.pid, former, facts.comm, std::move(facts.exe));
   ev.task = ref_of(sv.task(s.pid));
+  ev.note = exec_note(sv, s.pid, ev.path);
   sv.record(std::move(ev));
   return former;
 }

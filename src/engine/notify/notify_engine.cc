@@ -21,6 +21,8 @@
 #include "events/event_sink.h"
 #include "events/signal_graph.h"
 #include "run/control_loop.h"
+#include "run/exec_note.h"
+#include "run/group_witness.h"
 #include "run/run_frame.h"
 #include "run/run_state.h"
 #include "tasks/process_table.h"
@@ -71,6 +73,14 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   sigaddset(&blocked, kNotifyStopSignal);
   MaskRestore mask(blocked);
   IgnoredForTheRun ignored;
+  // Before any other process or thread: what tells a signal to sigvisor's group from one
+  // to its pid (group_witness.h). Attach mode forwards nothing.
+  GroupWitness witness;
+  if (opts.attach.empty()) {
+    auto w = GroupWitness::start();
+    if (!w) return w.error();
+    witness = std::move(*w);
+  }
 
   Diagnostics diag(opts.messages, Diagnostics::debug_requested());
   const FilterSpec filter = plan_filter(filter_inputs(opts));
@@ -89,7 +99,7 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   if (!first_tasks) return first_tasks.error();
   const pid_t root = first_tasks->front().tid;
 
-  ProcessTable table(Outside{getpid(), getpgrp(), source.session_keeper()});
+  ProcessTable table(Outside{getpid(), getpgrp(), source.session_keeper(), witness.pid()});
   for (const TaskInfo& t : *first_tasks) table.add(t);
   source.describe(table);
   SignalGraph graph;  // fed by the sink's writer thread, read after close()
@@ -98,6 +108,11 @@ Result<ExitPlan> run_notify_engine(const SupervisorOptions& opts) {
   const std::unique_ptr<TreeControl> tree = source.make_tree(table, root);
   RunState sv(RunParts{table, *opts.policy, sink, kernel, *tree, diag}, opts.printed, root);
   sv.timed = opts.summary;
+  if (opts.attach.empty()) {
+    sv.witness = &witness;
+    sv.no_new_privs_why =
+        no_new_privs_reason(opts.policy->requires_user(), std::string(opts.policy->name()));
+  }
   sv.record(PolicyEvent{opts.policy->name(), opts.policy->hash(), opts.policy_source});
   sv.record(EngineEvent{"notify", opts.engine_reason});
   // The job-control proxy owns the terminal from here on (the launcher may have given it

@@ -53,8 +53,8 @@ int run_stop_dispatcher(RunState& sv, RestartRule rule, SendWitness* witness) {
     const Stop s = classify_stop(pid, status);
     sv.diag.debug("stop %d %s sig %d event %d", static_cast<int>(pid),
                   stop_kind_name(s.kind).data(), s.sig, s.event);
-    if (s.kind == StopKind::exited && pid == sv.table.session_keeper()) {
-      continue;  // sigvisor's own child (pty_session.h), not the tree's
+    if (s.kind == StopKind::exited && sv.table.is_helper(pid)) {
+      continue;  // sigvisor's own child (pty_session.h, group_witness.h), not the tree's
     }
     if (s.kind == StopKind::exited) {
       syscalls.on_task_gone(pid);

@@ -40,6 +40,10 @@ int BPF_PROG(on_newtask, struct task_struct* child, u64 clone_flags) {
 }
 
 // exec: a non-leader that exec'd took the leader's id and freed its own.
+#ifndef MNT_NOSUID
+#define MNT_NOSUID 0x01 /* include/linux/mount.h: a macro, not in the BTF */
+#endif
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
   __u32 tid = p->pid;
@@ -59,6 +63,13 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   bpf_get_current_comm(r->comm, sizeof(r->comm));
   const char* filename = bprm->filename;
   bpf_probe_read_kernel_str(r->path, sizeof(r->path), filename);
+  struct file* file = bprm->file;
+  r->file_mode = file->f_inode->i_mode;
+  r->file_uid = file->f_inode->i_uid.val;
+  r->file_gid = file->f_inode->i_gid.val;
+  r->nosuid = (file->f_path.mnt->mnt_flags & MNT_NOSUID) != 0;
+  r->euid = p->cred->euid.val;
+  r->egid = p->cred->egid.val;
   unsigned long start = p->mm->arg_start;
   unsigned long end = p->mm->arg_end;
   __u64 len = end > start ? end - start : 0;
@@ -70,9 +81,17 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
 }
 
 // Kills every process of the tree from the kernel: sigvisor is gone, and nothing may run on
-// unrecorded and undecided.
-static long kill_member(struct bpf_map* map, __u32* tid, struct sv_member* m, void* ctx) {
+// unrecorded and undecided. Two passes, the roots (the program's first process) first: a
+// runner killed after its worker could still run and see the worker die, which it never
+// sees when the tree is killed top down.
+struct kill_pass {
+  int roots;
+};
+
+static long kill_member(struct bpf_map* map, __u32* tid, struct sv_member* m,
+                        struct kill_pass* pass) {
   if (*tid != m->tgid || m->exited) return 0;  // one signal per process, to its leader
+  if ((m->ptgid == 0) != (pass->roots != 0)) return 0;
   struct task_struct* t = bpf_task_from_pid(m->tgid);
   if (t) {
     bpf_send_signal_task(t, SIGKILL, PIDTYPE_TGID, 0);
@@ -87,7 +106,9 @@ int BPF_PROG(on_exit, struct task_struct* p) {
   __u32 tgid = p->tgid;
   const int group_dead = p->signal->live.counter == 0;
   if (tgid == loader_tgid && group_dead) {
-    bpf_for_each_map_elem(&members, kill_member, 0, 0);
+    struct kill_pass roots = {1}, rest = {0};
+    bpf_for_each_map_elem(&members, kill_member, &roots, 0);
+    bpf_for_each_map_elem(&members, kill_member, &rest, 0);
     return 0;
   }
   struct sv_member* m = member(tid);
