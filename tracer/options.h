@@ -34,6 +34,7 @@ struct CliOptions {
   bool no_pty = false;  // --no-pty: it shares sigvisor's terminal, whatever the policy
   bool help = false;
   bool version = false;
+  bool doctor = false;  // --doctor: what this kernel can do for sigvisor, then exit
 };
 
 // Returns the options, or an error line for the user. `help_text` receives --help output.

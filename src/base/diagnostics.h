@@ -28,6 +28,8 @@ class Diagnostics {
   // ESRCH from a tracee that died meanwhile is normal: only traced when debugging.
   // Anything else is warned about once per `what` (the rest go to the debug trace).
   void call_failed(const char* what, pid_t pid, int err);
+  // One line of sigvisor's own (a note about the run, "sigvisor: note: ..."), as is.
+  void say(const std::string& line) const;
   // How many unexpected failures were seen (0 in a healthy run; tests check it).
   unsigned long unexpected_failures() const { return unexpected_.load(); }
 

@@ -115,6 +115,15 @@ void signal_json(const SignalEvent& ev, json& j) {
   j["rule"] = ev.rule.empty() ? json(nullptr) : json(std::string(ev.rule));
 }
 
+// "kernel": {"release", "features": {key: bool, ...}, "notes": [...]}.
+json kernel_json(const KernelRecord& k) {
+  json features = json::object();
+  for (std::size_t i = 0; i < kFeatureCount; ++i) {
+    features[std::string(facts(feature_at(i)).key)] = k.features.missing[i].empty();
+  }
+  return {{"release", k.features.release}, {"features", features}, {"notes", k.notes}};
+}
+
 }  // namespace
 
 json event_json(const Event& e) {
@@ -176,6 +185,7 @@ json event_json(const Event& e) {
           j["name"] = ev.name;
           j["hash"] = ev.hash;
           j["source"] = ev.source;
+          j["kernel"] = kernel_json(ev.kernel);
         } else if constexpr (std::is_same_v<T, SummaryEvent>) {
           j["event"] = "summary";
           json rows = json::array();
@@ -188,6 +198,7 @@ json event_json(const Event& e) {
           }
           j["syscalls"] = rows;
           j["lost_notifications"] = ev.lost_notifications;
+          j["kernel_notes"] = ev.kernel_notes;
         }
       },
       e.body);

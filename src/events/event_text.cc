@@ -258,6 +258,7 @@ void summary_text(const SummaryEvent& ev, std::string& out) {
     out += "(" + std::to_string(ev.lost_notifications) +
            " notifications lost: the caller died before sigvisor answered)\n";
   }
+  for (const std::string& note : ev.kernel_notes) out += "(kernel: " + note + ")\n";
 }
 
 }  // namespace
