@@ -7,6 +7,7 @@ packages=(
   libseccomp-dev libboost-program-options-dev nlohmann-json3-dev libgtest-dev
   strace procps util-linux python3 python3-jsonschema stress-ng
   groff-base bash-completion clang
+  qemu-system-x86 busybox-static  # kernel-smoke, scripts/kernel-matrix.sh: Debian's 6.1 under qemu
 )
 missing=()
 for p in "${packages[@]}"; do
