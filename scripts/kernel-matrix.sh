@@ -179,6 +179,11 @@ busybox mount -t sysfs sys $R/sys
 busybox mount -t devtmpfs dev $R/dev
 busybox mkdir -p $R/dev/pts $R/dev/shm $R/matrix
 busybox mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts
+# What udev would have made: bash's process substitution needs /dev/fd.
+busybox ln -sf /proc/self/fd $R/dev/fd
+busybox ln -sf /proc/self/fd/0 $R/dev/stdin
+busybox ln -sf /proc/self/fd/1 $R/dev/stdout
+busybox ln -sf /proc/self/fd/2 $R/dev/stderr
 busybox mount -t tmpfs tmpfs $R/dev/shm
 busybox mount -t tmpfs tmpfs $R/tmp
 busybox mount -t tmpfs tmpfs $R/run
@@ -269,7 +274,7 @@ summarize_run() {
     row_status[$k]="no ctest summary (see $out/ctest.log)"; return
   fi
   local skipped
-  skipped=$(grep -cE '\*\*\*Skipped|\(Skipped\)' "$out/ctest.log")
+  skipped=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*\*\*\*Skipped' "$out/ctest.log")
   row_fail[$k]=$failed
   row_skip[$k]=$skipped
   row_pass[$k]=$((total - failed - skipped))
@@ -293,9 +298,10 @@ for k in "${kernels[@]}"; do
     any_ran=1
     summarize_run "$k" "$out"
   else
-    pkg=$(package_of "$k") || { row_status[$k]="no package"; status=1; continue; }
-    root=$(unpack "$pkg") || { row_status[$k]="download failed"; status=1; continue; }
-    ver=$(make_initramfs "$root" "$out") || { row_status[$k]="initramfs failed"; status=1; continue; }
+    pkg=$(package_of "$k" 2>"$out/error") || { row_status[$k]=$(tail -1 "$out/error"); status=1; continue; }
+    root=$(unpack "$pkg" 2>"$out/error") || { row_status[$k]=$(tail -1 "$out/error"); status=1; continue; }
+    ver=$(make_initramfs "$root" "$out" 2>"$out/error") ||
+      { row_status[$k]="initramfs: $(tail -1 "$out/error")"; status=1; continue; }
     row_ver[$k]=$ver
     tried=()
     ok=1
