@@ -80,7 +80,8 @@ for k in "${kernels[@]}"; do [[ $k == running ]] || needs_guest=1; done
 if [[ $needs_guest -eq 1 ]]; then
   command -v qemu-system-x86_64 >/dev/null ||
     die "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)" 3
-  [[ -x /bin/busybox ]] && /bin/busybox --list | grep -qx cpio ||
+  # (grep -q would close the pipe early: busybox's SIGPIPE fails the test under pipefail)
+  [[ -x /bin/busybox ]] && /bin/busybox --list | grep -x cpio >/dev/null ||
     die "busybox-static is not installed (apt-get install busybox-static)" 3
   [[ $(uname -m) == x86_64 ]] || die "the guests are x86_64: this host is $(uname -m)" 3
 fi
@@ -211,6 +212,10 @@ cd "$build" || exit 90
 start=\$(date +%s)
 echo "kernel: \$(uname -r)"
 "$build/sigvisor" --doctor >"\$out/doctor.txt" 2>&1
+# What the kernel engine (in progress) will need, for docs/kernels.md: BTF and the kfunc.
+{ echo "btf: \$(test -e /sys/kernel/btf/vmlinux && echo yes || echo no)"
+  echo "bpf_task_from_pid: \$(grep -qw bpf_task_from_pid /proc/kallsyms && echo yes || echo no)"
+} >"\$out/facts.txt"
 ctest --test-dir "$build" -j$jobs --output-on-failure $select_args >"\$out/ctest.log" 2>&1
 echo \$? >"\$out/ctest.status"
 cp Testing/Temporary/LastTest.log "\$out/LastTest.log" 2>/dev/null
@@ -280,7 +285,11 @@ summarize_run() {
   row_pass[$k]=$((total - failed - skipped))
   row_tests[$k]=$(cat "$out/tests.seconds" 2>/dev/null || echo "?")
   row_reasons[$k]=$(python3 "$here/scripts/matrix_skips.py" "$out/LastTest.log" 2>/dev/null)
-  [[ $failed -eq 0 ]] || row_status[$k]="failed: $(grep -E '^\s+[0-9]+ - ' "$out/ctest.log" | sed 's/^ *[0-9]* - //; s/ (.*//' | head -5 | paste -sd, -)"
+  if [[ $failed -ne 0 ]]; then
+    row_reasons[$k]="FAILED: $(sed -n '/The following tests FAILED:/,/^$/p' "$out/ctest.log" |
+      grep -E '^\s+[0-9]+ - ' | sed 's/^ *[0-9]* - //; s/ (.*//' | head -5 | paste -sd, -)${row_reasons[$k]:+; skipped: ${row_reasons[$k]}}"
+    row_status[$k]=failed
+  fi
 }
 
 status=0
@@ -338,7 +347,8 @@ table() {
     if [[ -n ${row_pass[$k]:-} ]]; then
       echo "| ${row_ver[$k]:-$k} | ${row_accel[$k]} | ${row_pass[$k]} | ${row_fail[$k]} | ${row_skip[$k]} | ${row_boot[$k]} | ${row_tests[$k]} | ${row_reasons[$k]:-} |"
     fi
-    [[ -z ${row_status[$k]:-} ]] || echo "| ${row_ver[$k]:-$k} | ${row_accel[$k]:--} | - | - | - | - | - | ${row_status[$k]} |"
+    [[ -z ${row_status[$k]:-} || ${row_status[$k]} == failed ]] ||
+      echo "| ${row_ver[$k]:-$k} | ${row_accel[$k]:--} | - | - | - | - | - | ${row_status[$k]} |"
   done
 }
 echo
