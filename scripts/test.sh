@@ -48,8 +48,8 @@ summarize() {
     fuzz) grep -E '^[a-z_]+: (ok|FAILED)' "$log" | sed 's/ in [0-9]*s//' | paste -sd ';' - ;;
     package) grep -cE '^ok ' "$log" | sed 's/$/ checks ok/' ;;
     kernel-smoke | aarch64)
-      grep -m1 -E '^(kernel-smoke|aarch64): skipped' "$log" ||
-        grep -E '^\| [0-9]|^aarch64: ' "$log" | tail -1 | cut -c1-100 ;;
+      grep -m1 -E '^(kernel-smoke|aarch64): skipped: ' "$log" ||
+        grep -E '^\| [0-9]|^aarch64: unit tests' "$log" | tail -1 | cut -c1-100 ;;
   esac
 }
 
@@ -95,12 +95,12 @@ done
 status=0
 echo
 echo "=== scripts/test.sh summary"
-printf '%-11s %-22s %7s  %s\n' phase result "wall s" "details (logs: $logs/PHASE.log)"
+printf '%-13s %-22s %7s  %s\n' phase result "wall s" "details (logs: $logs/PHASE.log)"
 for p in "${order[@]}"; do
-  printf '%-11s %-22s %7s  %s\n' "$p" "${result[$p]}" "${seconds[$p]}" "${detail[$p]:-}"
+  printf '%-13s %-22s %7s  %s\n' "$p" "${result[$p]}" "${seconds[$p]}" "${detail[$p]:-}"
   [[ "${result[$p]}" == ok ]] || status=1
 done
-printf '%-11s %-22s %7s\n' total "" $((SECONDS - total0))
+printf '%-13s %-22s %7s\n' total "" $((SECONDS - total0))
 if [[ $status -ne 0 ]]; then
   failed=()
   for p in "${order[@]}"; do [[ "${result[$p]}" == FAILED ]] && failed+=("$p"); done
