@@ -146,11 +146,9 @@ make_initramfs() {
     seen[$name]=1
     file=$(module_file "$moddir" "$name")
     [[ -z $file ]] && file=$(module_file "$moddir" "${name//_/-}")
-    if [[ -z $file ]]; then
-      # Built in (modules.builtin names it) or absent: nothing to load.
-      grep -q "/${name}.ko$\|/${name//_/-}.ko$" "$moddir/modules.builtin" 2>/dev/null && return 0
-      return 0
-    fi
+    # None: built into this kernel (6.12 has virtio_pci built in), nothing to load; a
+    # module that is really missing shows as the guest's failed 9p mount.
+    [[ -z $file ]] && return 0
     deps=$(module_bytes "$file" | tr '\0' '\n' | sed -n 's/^depends=//p' | head -1)
     for d in ${deps//,/ }; do visit "$d"; done
     module_bytes "$file" >"$tree/mods/$name.ko"
@@ -188,6 +186,9 @@ busybox ln -sf /proc/self/fd/2 $R/dev/stderr
 busybox mount -t tmpfs tmpfs $R/dev/shm
 busybox mount -t tmpfs tmpfs $R/tmp
 busybox mount -t tmpfs tmpfs $R/run
+# As systemd mounts it on a Debian machine (two sigvisors that both find it unmounted race
+# to mount it, and one then runs without the kernel trace).
+busybox mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 busybox mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 matrix $R/matrix || fail "cannot mount the output directory"
 busybox hostname kernel-matrix
 busybox chroot $R /bin/bash /matrix/run.sh /matrix >/newroot/matrix/guest.log 2>&1
