@@ -8,6 +8,7 @@ packages=(
   strace procps util-linux python3 python3-jsonschema stress-ng
   groff-base bash-completion clang
   libbpf-dev bpftool llvm
+  qemu-system-x86 busybox-static  # kernel-smoke, scripts/kernel-matrix.sh: Debian's 6.1 under qemu
 )
 missing=()
 for p in "${packages[@]}"; do

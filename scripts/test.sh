@@ -11,11 +11,14 @@
 # Phases: deps, build, suite (unit + integration, both decision modes), package (the .deb
 # installed, the demo run from it), asan-build, asan-suite (the suite under
 # AddressSanitizer + UndefinedBehaviorSanitizer), fuzz (libFuzzer, SIGVISOR_FUZZ_SECONDS
-# per target, default 30).
+# per target, default 30), kernel-smoke (a smoke selection on Debian 12's own 6.1 kernel
+# under qemu: scripts/kernel-smoke.sh, skipped with the reason where qemu cannot run),
+# aarch64 (the cross-build and the unit tests qemu-user can run: scripts/aarch64.sh,
+# skipped with the reason where the arm64 toolchain cannot be installed).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
-all_phases=(deps build suite package asan-build asan-suite fuzz)
+all_phases=(deps build suite kernel-smoke package asan-build asan-suite fuzz aarch64)
 read -r -a wanted <<<"${PHASES:-${all_phases[*]}}"
 
 for w in "${wanted[@]}"; do
@@ -25,7 +28,7 @@ for w in "${wanted[@]}"; do
   }
 done
 
-declare -A needs=([suite]=build [package]=build [asan-suite]=asan-build)
+declare -A needs=([suite]=build [kernel-smoke]=build [package]=build [asan-suite]=asan-build)
 declare -A result seconds detail
 order=()
 logs=build-logs
@@ -44,6 +47,9 @@ summarize() {
       ;;
     fuzz) grep -E '^[a-z_]+: (ok|FAILED)' "$log" | sed 's/ in [0-9]*s//' | paste -sd ';' - ;;
     package) grep -cE '^ok ' "$log" | sed 's/$/ checks ok/' ;;
+    kernel-smoke | aarch64)
+      grep -m1 -E '^(kernel-smoke|aarch64): skipped: ' "$log" ||
+        grep -E '^\| [0-9]|^aarch64: unit tests' "$log" | tail -1 | cut -c1-100 ;;
   esac
 }
 
@@ -62,6 +68,8 @@ phase_asan-suite() {
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
 }
 phase_fuzz() { bash scripts/fuzz.sh "${SIGVISOR_FUZZ_SECONDS:-30}"; }
+phase_kernel-smoke() { bash scripts/kernel-smoke.sh build; }
+phase_aarch64() { bash scripts/aarch64.sh build-aarch64; }
 
 run_phase() {
   local p=$1 dep=${needs[$1]:-}
@@ -87,12 +95,12 @@ done
 status=0
 echo
 echo "=== scripts/test.sh summary"
-printf '%-11s %-22s %7s  %s\n' phase result "wall s" "details (logs: $logs/PHASE.log)"
+printf '%-13s %-22s %7s  %s\n' phase result "wall s" "details (logs: $logs/PHASE.log)"
 for p in "${order[@]}"; do
-  printf '%-11s %-22s %7s  %s\n' "$p" "${result[$p]}" "${seconds[$p]}" "${detail[$p]:-}"
+  printf '%-13s %-22s %7s  %s\n' "$p" "${result[$p]}" "${seconds[$p]}" "${detail[$p]:-}"
   [[ "${result[$p]}" == ok ]] || status=1
 done
-printf '%-11s %-22s %7s\n' total "" $((SECONDS - total0))
+printf '%-13s %-22s %7s\n' total "" $((SECONDS - total0))
 if [[ $status -ne 0 ]]; then
   failed=()
   for p in "${order[@]}"; do [[ "${result[$p]}" == FAILED ]] && failed+=("$p"); done

@@ -10,7 +10,9 @@
 
 #include "cli/byte_size.h"
 #include "cli/trace_set.h"
+#include "doctor.h"
 #include "engine/supervisor.h"
+#include "kernel/kernel_features.h"
 #include "names/signal_names.h"
 #include "options.h"
 #include "policy/policy.h"
@@ -70,6 +72,7 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
     std::cout << "sigvisor " << SIGVISOR_VERSION << '\n';
     return ExitPlan{};
   }
+  if (cli->doctor) return ExitPlan{print_doctor(std::cout), 0};
 
   auto printed = parse_trace_set(cli->trace);
   if (!printed) return fail("-e trace=" + cli->trace + ": " + printed.error().message);
@@ -139,7 +142,12 @@ sigvisor::ExitPlan run_cli(int argc, char** argv) {
   so.timeout_signal = *timeout_signal;
   so.kill_after_s = cli->kill_after;
   so.graph_file = cli->graph;
-  so.landlock = !cli->no_landlock;
+  // A launched tree enters Landlock's signal scope where the kernel has it. Where it has
+  // not, the engine is not asked for it (it would warn on every run): the policy event
+  // records the missing backstop, and stderr says so once a refusal lacked it
+  // (run/kernel_notes.h).
+  so.landlock =
+      !cli->no_landlock && (!so.attach.empty() || missing(Feature::landlock_signal_scope).empty());
   so.kernel_trace = !cli->no_kernel_trace;
   // --engine, else $SIGVISOR_ENGINE (a CI job's whole environment can choose), else the
   // default.

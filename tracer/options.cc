@@ -43,6 +43,9 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
   desc.add_options()
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
       ("version", po::bool_switch(&o.version), "print the version and exit")
+      ("doctor", po::bool_switch(&o.doctor),
+       "report what this kernel can do for sigvisor (each feature, the kernel it needs, "
+       "what sigvisor does without it) and exit: 0 when sigvisor can run here, 1 when not")
       ("policy,P", po::value(&o.policy)->value_name("FILE|NAME"),
        "policy file, or the name of a shipped policy (trace, ci-isolation, ci-denials, "
        "untrusted); default: allow and record everything")
@@ -148,7 +151,10 @@ Result<CliOptions> parse_cli(int argc, char** argv, std::string& help_text) {
     if (o.pty)
       return make_error("--pty cannot be combined with -p: an attached process keeps its terminal");
   }
-  if (o.command.empty() && o.attach.empty() && !o.help && !o.version) {
+  if (o.doctor && (!o.command.empty() || !o.attach.empty())) {
+    return make_error("--doctor takes no program and no -p: it only reports on the kernel");
+  }
+  if (o.command.empty() && o.attach.empty() && !o.help && !o.version && !o.doctor) {
     return make_error(
         "no program to run (usage: sigvisor [options] [--] PROG [ARGS...] or -p PID)");
   }

@@ -36,6 +36,7 @@ struct CliOptions {
   std::string buffer;   // --buffer SIZE (the kernel engine's ring buffer)
   bool help = false;
   bool version = false;
+  bool doctor = false;  // --doctor: what this kernel can do for sigvisor, then exit
 };
 
 // Returns the options, or an error line for the user. `help_text` receives --help output.

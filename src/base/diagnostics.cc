@@ -27,6 +27,10 @@ void Diagnostics::debug(const char* fmt, ...) const {
                ts.tv_nsec / 1000, line);
 }
 
+void Diagnostics::say(const std::string& line) const {
+  if (out_ != nullptr) std::fprintf(out_, "%s\n", line.c_str());
+}
+
 void Diagnostics::call_failed(const char* what, pid_t pid, int err) {
   if (err == ESRCH) {
     debug("%s on %d: task gone", what, static_cast<int>(pid));

@@ -31,6 +31,8 @@ class Diagnostics {
   // One line "sigvisor: LINE" about the run, the first time `key` is seen (later ones
   // with the same key are left out: a loop over sudo says it once).
   void note_once(const std::string& key, const std::string& line);
+  // One line of sigvisor's own (a note about the run, "sigvisor: note: ..."), as is.
+  void say(const std::string& line) const;
   // How many unexpected failures were seen (0 in a healthy run; tests check it).
   unsigned long unexpected_failures() const { return unexpected_.load(); }
 

@@ -51,7 +51,10 @@ void record_call(SyscallEvent& ev, const Decision& d, RunState& sv) {
   auto& counters = sv.counters[static_cast<std::size_t>(call.sys)];
   counters.calls.fetch_add(1, std::memory_order_relaxed);
   const bool refused = is_refusal(d.action);
-  if (refused) counters.denied.fetch_add(1, std::memory_order_relaxed);
+  if (refused) {
+    counters.denied.fetch_add(1, std::memory_order_relaxed);
+    sv.backstop.refused(ev);  // said once, where the kernel would not have refused it
+  }
   if (call.retval && *call.retval < 0 && *call.retval >= -4095) {
     counters.errors.fetch_add(1, std::memory_order_relaxed);
   }

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "kernel/kernel_features.h"
 #include "model/call_data.h"
 #include "model/scope.h"
 #include "policy/policy.h"
@@ -113,10 +114,19 @@ struct StopEvent {
   int sig = 0;
 };
 
+// The run's kernel as the policy event records it (stamped by RunState::record, so that
+// every engine records it alike): the release, what the kernel can do
+// (kernel/kernel_features.h), and the notes that say what a missing feature costs this run.
+struct KernelRecord {
+  KernelFeatures features;
+  std::vector<std::string> notes;
+};
+
 struct PolicyEvent {
   std::string name;
   std::string hash;
   std::string source;  // file path or "builtin"
+  KernelRecord kernel{};
 };
 
 // Which engine runs the trace and why: the one asked for (--engine), or auto's choice.
@@ -142,8 +152,9 @@ struct SummaryRow {
 
 struct SummaryEvent {
   std::vector<SummaryRow> rows;
-  uint64_t lost_notifications = 0;  // notifications that vanished (task killed) before SEND
-  uint64_t dropped_records = 0;     // kernel engine: records lost to a full ring buffer
+  uint64_t lost_notifications = 0;        // notifications that vanished (task killed) before SEND
+  uint64_t dropped_records = 0;           // kernel engine: records lost to a full ring buffer
+  std::vector<std::string> kernel_notes;  // as in the policy event (stamped alike)
 };
 
 using EventBody =

@@ -116,6 +116,15 @@ void signal_json(const SignalEvent& ev, json& j) {
   j["rule"] = ev.rule.empty() ? json(nullptr) : json(std::string(ev.rule));
 }
 
+// "kernel": {"release", "features": {key: bool, ...}, "notes": [...]}.
+json kernel_json(const KernelRecord& k) {
+  json features = json::object();
+  for (std::size_t i = 0; i < kFeatureCount; ++i) {
+    features[std::string(facts(feature_at(i)).key)] = k.features.missing[i].empty();
+  }
+  return {{"release", k.features.release}, {"features", features}, {"notes", k.notes}};
+}
+
 }  // namespace
 
 json event_json(const Event& e) {
@@ -178,6 +187,7 @@ json event_json(const Event& e) {
           j["name"] = ev.name;
           j["hash"] = ev.hash;
           j["source"] = ev.source;
+          j["kernel"] = kernel_json(ev.kernel);
         } else if constexpr (std::is_same_v<T, SummaryEvent>) {
           j["event"] = "summary";
           json rows = json::array();
@@ -191,6 +201,7 @@ json event_json(const Event& e) {
           j["syscalls"] = rows;
           j["lost_notifications"] = ev.lost_notifications;
           j["dropped_records"] = ev.dropped_records;
+          j["kernel_notes"] = ev.kernel_notes;
         } else if constexpr (std::is_same_v<T, EngineEvent>) {
           j["event"] = "engine";
           j["engine"] = ev.engine;

@@ -267,6 +267,7 @@ void summary_text(const SummaryEvent& ev, std::string& out) {
     out += "(" + std::to_string(ev.dropped_records) +
            " records dropped: the kernel's ring buffer was full)\n";
   }
+  for (const std::string& note : ev.kernel_notes) out += "(kernel: " + note + ")\n";
 }
 
 }  // namespace

@@ -112,7 +112,7 @@ bool abi_neutral(Family f) {
 
 // i386 has fcntl64 beside fcntl, with the same commands: routed like fcntl (ArchMap maps
 // it to Sys::fcntl). On x86_64 the name does not resolve and nothing is added.
-int add_i386_aliases(void* ctx, const FilterSpec& want) {
+[[maybe_unused]] int add_i386_aliases(void* ctx, const FilterSpec& want) {
   const auto i = static_cast<std::size_t>(Sys::fcntl);
   if (!want.trace.test(i) && !want.notify.test(i)) return 0;
   const uint32_t action = want.trace.test(i) ? SCMP_ACT_TRACE(0) : SCMP_ACT_NOTIFY;
@@ -170,11 +170,11 @@ constexpr const char* kI386Legacy[] = {"signal",     "sigaction", "sigprocmask",
 
 // What a call through a foreign ABI meets: a ptrace stop (the notify engine refuses and
 // records it there), or a notification (the kernel engine, which has no ptrace).
-uint32_t foreign_action(const FilterSpec& want) {
+[[maybe_unused]] uint32_t foreign_action(const FilterSpec& want) {
   return want.foreign_to_notify ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(kForeignAbiTraceData);
 }
 
-Status refuse_unrouted_i386(void* ctx, const FilterSpec& want) {
+[[maybe_unused]] Status refuse_unrouted_i386(void* ctx, const FilterSpec& want) {
   auto refuse_one = [&](const char* name) -> Status {
     if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name) == __NR_SCMP_ERROR) return Ok{};
     // add_rule passes libseccomp's native (or pseudo) number, translated per architecture.

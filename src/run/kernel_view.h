@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/kernel_features.h"
 #include "model/call_data.h"
 #include "tasks/process_table.h"
 
@@ -43,6 +44,8 @@ class KernelView {
   virtual ExecFacts exec_facts(pid_t pid) = 0;
   // CLOCK_BOOTTIME in seconds: the clock /proc start times count from.
   virtual double boottime_now() = 0;
+  // What the kernel can do for sigvisor (kernel/kernel_features.h); asked once a run.
+  virtual KernelFeatures features() = 0;
 };
 
 // The kernel as it is: process_vm_readv, pidfd_getfd, /proc.
@@ -56,6 +59,7 @@ class LiveKernelView final : public KernelView {
   std::optional<Comm> comm_if_started_before(pid_t pid, double boottime_s) override;
   ExecFacts exec_facts(pid_t pid) override;
   double boottime_now() override;
+  KernelFeatures features() override;
 };
 
 }  // namespace sigvisor

@@ -43,4 +43,8 @@ double LiveKernelView::boottime_now() {
   return sigvisor::boottime_now();
 }
 
+KernelFeatures LiveKernelView::features() {
+  return probe_kernel_features();
+}
+
 }  // namespace sigvisor

@@ -18,6 +18,7 @@
 #include "policy/policy.h"
 #include "run/copy_ledger.h"
 #include "run/group_witness.h"
+#include "run/kernel_notes.h"
 #include "run/kernel_view.h"
 #include "run/sender_claims.h"
 #include "run/tree_control.h"
@@ -89,6 +90,14 @@ struct RunState : RunParts {
   // or file-capability binaries then gain nothing, which their exec events say.
   std::string no_new_privs_why;
 
+  // What the kernel can do, probed once as the run starts, before any thread reaps
+  // children (kernel_features.h: one probe waits for a child of its own); the notes
+  // that say what it costs this run; the stderr line for a refusal with no backstop.
+  const KernelFeatures kernel_features = kernel.features();
+  const std::vector<std::string> kernel_notes =
+      notes_for(kernel_features, policy.forbids_outside());
+  BackstopNote backstop{kernel_features, policy.forbids_outside(), diag};
+
   std::array<SyscallCounters, kSysCount> counters{};
   std::atomic<uint64_t> lost_notifications{0};
   // RECVs that found no notification (its caller died first): a handful per run. The
@@ -119,6 +128,15 @@ struct RunState : RunParts {
   // Where the result of a call decided here comes from, when the engine learns it later
   // (the kernel engine: the programs record the call's return). nullptr: never.
   CallResults* results = nullptr;
+  // The policy and summary events carry the kernel's record, whichever engine made them.
+  void record(PolicyEvent&& body) {
+    body.kernel = KernelRecord{kernel_features, kernel_notes};
+    sink.record(std::move(body), static_cast<uint32_t>(table.live_tasks()));
+  }
+  void record(SummaryEvent&& body) {
+    body.kernel_notes = kernel_notes;
+    sink.record(std::move(body), static_cast<uint32_t>(table.live_tasks()));
+  }
   // A task the table knows, or one ptrace has not reported yet (a new thread whose first
   // call beat its clone event): asked of /proc once and remembered.
   TaskInfo task(pid_t tid) {

@@ -21,6 +21,7 @@
 
 #include "escape_setup.h"
 #include "harness.h"
+#include "kernel/kernel_features.h"
 
 namespace sigvisor::test {
 namespace {
@@ -194,8 +195,7 @@ TEST_F(RouteControls, UnderTraceEachRouteKillsItsCanary) {
 // (Policy::forbids_outside) while F_SETOWN to an outside owner is allowed. The SIGIO is
 // stopped by the kernel; the same run with --no-landlock shows it would arrive.
 TEST_F(RouteControls, LandlockStopsSigioToAnOutsideOwner) {
-  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1U);
-  if (abi < 6) GTEST_SKIP() << "kernel Landlock ABI " << abi << " < 6: no LANDLOCK_SCOPE_SIGNAL";
+  if (auto why = missing(Feature::landlock_signal_scope); !why.empty()) GTEST_SKIP() << why;
   const std::string policy = temp_path("send-only.json");
   std::ofstream(policy) << R"({"name": "send-only", "default": "allow", "rules": [
       {"name": "send-inside", "match": {"syscall": "send",
@@ -217,8 +217,7 @@ TEST_F(RouteControls, LandlockStopsSigioToAnOutsideOwner) {
 // the kernel backstop keeps the signal from the outside process. (Without Landlock the
 // race can win: the labels, not the decisions, are what hold there.)
 TEST_F(RouteControls, FdRacesAreLabelledAndLandlockHolds) {
-  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1U);
-  if (abi < 6) GTEST_SKIP() << "kernel Landlock ABI " << abi << " < 6: no LANDLOCK_SCOPE_SIGNAL";
+  if (auto why = missing(Feature::landlock_signal_scope); !why.empty()) GTEST_SKIP() << why;
   UrgCanary urg;
   Outcome r = run_sigvisor({"-P", "ci-isolation"}, {example("pidfd_race"), std::to_string(getpid()),
                                                     std::to_string(SIGURG), "300"});

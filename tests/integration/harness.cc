@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "kernel/kernel_features.h"
 #include "kernel/proc_reader.h"
 
 namespace sigvisor::test {
@@ -233,12 +234,9 @@ std::vector<std::string> lines_with(const std::string& text, const std::string& 
 namespace sigvisor::test {
 
 std::string missing_kernel_feature() {
-  std::string actions = read_file("/proc/sys/kernel/seccomp/actions_avail");
-  if (actions.find("user_notif") == std::string::npos) {
-    return "kernel lacks seccomp user notification (/proc/sys/kernel/seccomp/actions_avail)";
+  for (Feature f : {Feature::seccomp_user_notif, Feature::ptrace}) {
+    if (auto why = missing(f); !why.empty()) return why;
   }
-  std::string yama = read_file("/proc/sys/kernel/yama/ptrace_scope");
-  if (!yama.empty() && yama[0] == '3') return "ptrace disabled (kernel.yama.ptrace_scope=3)";
   return {};
 }
 
@@ -247,12 +245,17 @@ bool kernel_trace_used(const Outcome& r) {
 }
 
 std::string missing_kernel_trace() {
-  if (geteuid() != 0) return "the kernel trace needs root";
-  if (read_file("/proc/filesystems").find("tracefs") == std::string::npos) {
-    return "the kernel has no tracefs";
+  return missing(Feature::kernel_trace);
+}
+
+std::string without_kernel_notes(const std::string& err) {
+  std::string kept;
+  std::istringstream in(err);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!is_kernel_note(line)) kept += line + (in.eof() ? "" : "\n");
   }
-  if (access("/sys/kernel/tracing", F_OK) != 0) return "no /sys/kernel/tracing to mount it on";
-  return {};
+  return kept;
 }
 
 }  // namespace sigvisor::test

@@ -69,6 +69,10 @@ bool kernel_trace_used(const Outcome& r);
 // Empty when sigvisor can use the kernel trace here (root, tracefs mounted or mountable);
 // otherwise the reason to skip a test that needs it.
 std::string missing_kernel_trace();
+// sigvisor's stderr without its documented one-line notes about the kernel (its trace
+// unavailable, no Landlock signal scope: kernel/kernel_features.h is_kernel_note), for
+// tests that compare it with a native run's: they depend on the kernel, not on the run.
+std::string without_kernel_notes(const std::string& err);
 // The same program natively (for comparisons); stdout only.
 Outcome run_native(const std::vector<std::string>& command, int timeout_s = 60);
 

@@ -48,6 +48,8 @@ class FakeKernel final : public KernelView {
   }
   ExecFacts exec_facts(pid_t) override { return {}; }
   double boottime_now() override { return 100.0; }
+  KernelFeatures kernel{};  // what features() answers (default: every feature present)
+  KernelFeatures features() override { return kernel; }
 
  private:
   void read(CallData& call, bool (*want)(Arg)) {
