@@ -13,6 +13,8 @@
 # /bin/true spawns; 2M getppid (no signal syscall); 50 short runs of /bin/true, one
 # sigvisor each (start-up, startup-50); CPython's test_signal and
 # test_subprocess under -P ci-isolation (cpython-tests).
+# The kernel engine (sigvisor --engine kernel) runs beside the notify engine in every round
+# where it can (root, BTF); KERNEL=0 leaves it out.
 # Environment: WORKLOADS="make-200 make-200-denials" runs only those workloads (and none
 # of the later sections); RECIPES=N makes the Makefile N recipes instead of 200 (the
 # workload names follow: make-N, make-N-denials).
@@ -57,6 +59,7 @@ declare -A SVCMD  # the whole sigvisor command, for a workload that is not one p
 declare -A STCMD  # the same for strace
 CMD[startup-50]="for i in \$(seq 50); do /bin/true; done"
 SVCMD[startup-50]="for i in \$(seq 50); do $SIGVISOR -o /dev/null -- /bin/true; done"
+KECMD_STARTUP="for i in \$(seq 50); do $SIGVISOR --engine kernel -o /dev/null -- /bin/true; done"
 STCMD[startup-50]="for i in \$(seq 50); do strace -f --seccomp-bpf -e trace=%signal -o /dev/null /bin/true; done"
 # A real suite (issue 15): CPython's own signal and subprocess tests, as a CI job would run
 # them under sigvisor, against native. Long (about a minute each run): strace is not run.
@@ -83,11 +86,22 @@ timeit() {  # prints wall seconds of "$@" (a shell command string)
   t1=$(now)
   echo "$t1 - $t0" | bc -l
 }
+KERNEL_RUNS=0
+if [ "${KERNEL:-1}" != 0 ] && "$SIGVISOR" --engine kernel -o /dev/null -- /bin/true 2>"$WORK/kerr"; then
+  KERNEL_RUNS=1
+else
+  echo "kernel engine: not run ($(head -c 200 "$WORK/kerr" 2>/dev/null | tr '\n' ' '))"
+fi
 results=$WORK/results
 for ((r = 1; r <= ROUNDS; r++)); do
   for w in $ORDER; do
     echo "$w native $(timeit "${CMD[$w]}")" >>"$results"
     echo "$w sigvisor $(timeit "${SVCMD[$w]:-$SIGVISOR -o /dev/null ${SVARGS[$w]:-} -- ${CMD[$w]}}")" >>"$results"
+    if [ $KERNEL_RUNS = 1 ]; then
+      kcmd="$SIGVISOR --engine kernel -o /dev/null ${SVARGS[$w]:-} -- ${CMD[$w]}"
+      [ "$w" = startup-50 ] && kcmd=$KECMD_STARTUP
+      echo "$w kernel $(timeit "$kcmd")" >>"$results"
+    fi
     [ -n "${NOSTRACE[$w]:-}" ] ||
       echo "$w strace $(timeit "${STCMD[$w]:-strace -f --seccomp-bpf -e trace=%signal -o /dev/null ${CMD[$w]}}")" >>"$results"
   done
@@ -103,14 +117,16 @@ ws = []
 for (w, _) in d:
     if w not in ws: ws.append(w)
 print("median wall seconds")
-print(f"{'workload':20} {'native':>9} {'sigvisor':>9} {'strace':>9} {'sv/native':>10} {'sv/strace':>10}")
+print("(sigvisor: the notify engine; kernel: sigvisor --engine kernel)")
+print(f"{'workload':20} {'native':>9} {'sigvisor':>9} {'kernel':>9} {'strace':>9} {'sv/native':>10} {'kern/native':>11} {'sv/strace':>10}")
+def cell(x, f):
+    return f(x) if x is not None else "-"
 for w in ws:
     n, s = (statistics.median(d[(w, k)]) for k in ("native", "sigvisor"))
-    if d.get((w, "strace")):
-        t = statistics.median(d[(w, "strace")])
-        print(f"{w:20} {n:9.3f} {s:9.3f} {t:9.3f} {s/n:9.2f}x {s/t:9.2f}x")
-    else:
-        print(f"{w:20} {n:9.3f} {s:9.3f} {'-':>9} {s/n:9.2f}x {'-':>10}")
+    k = statistics.median(d[(w, "kernel")]) if d.get((w, "kernel")) else None
+    t = statistics.median(d[(w, "strace")]) if d.get((w, "strace")) else None
+    print(f"{w:20} {n:9.3f} {s:9.3f} {cell(k, lambda x: f'{x:9.3f}'):>9} {cell(t, lambda x: f'{x:9.3f}'):>9} "
+          f"{s/n:9.2f}x {cell(k, lambda x: f'{x/n:10.2f}x'):>11} {cell(t, lambda x: f'{s/x:9.2f}x'):>10}")
 PY
 # Only the workloads asked for: no other section.
 [ -z "${WORKLOADS:-}" ] || exit 0

@@ -8,8 +8,9 @@
 #     native      BUILD_DIR/bench/loop MODE N
 #     sigvisor    BUILD_DIR/sigvisor $SIGVISOR_ARGS -o /dev/null -- BUILD_DIR/bench/loop MODE N
 #     strace      strace -f --seccomp-bpf -e trace=%signal -o /dev/null BUILD_DIR/bench/loop MODE N
+#     kernel      the same sigvisor with --engine kernel (where it runs: root, BTF)
 #   plus BUILD_DIR/bench/notify_floor N once per round, and prints the medians (ns per call)
-#   and the ratios sigvisor/strace, sigvisor/floor, sigvisor/native.
+#   and the ratios sigvisor/strace, sigvisor/floor, sigvisor/native, kernel/native.
 #
 # N is calibrated per (runner, workload) so one run takes about TARGET_MS (default 400 ms):
 # the runners differ by ~50x per call, a single N cannot fit them all in 0.2-2 s.
@@ -23,6 +24,7 @@
 #   SIGVISOR_ARGS="..."  extra sigvisor options (e.g. the results mode), before -o
 #   RUN_TIMEOUT=120      seconds before one run is killed
 #   STRACE=strace        strace binary
+#   KERNEL=0             leave the kernel engine out (default: in, where it runs)
 # Exit: 0 when native, strace and floor all ran; 1 otherwise. A missing or failing
 # sigvisor is reported in the table and does not change the exit status.
 set -u
@@ -74,6 +76,9 @@ run_one() {
         sigvisor) # shellcheck disable=SC2086
                   out=$(timeout -s KILL "$RUN_TIMEOUT" "${PIN_CMD[@]}" "$SIGVISOR" $SIGVISOR_ARGS \
                           -o /dev/null -- "${prog[@]}" 2>"$ERR") ;;
+        kernel)   # shellcheck disable=SC2086
+                  out=$(timeout -s KILL "$RUN_TIMEOUT" "${PIN_CMD[@]}" "$SIGVISOR" --engine kernel \
+                          $SIGVISOR_ARGS -o /dev/null -- "${prog[@]}" 2>"$ERR") ;;
         strace)   out=$(timeout -s KILL "$RUN_TIMEOUT" "${PIN_CMD[@]}" "$STRACE" -f --seccomp-bpf \
                           -e trace=%signal -o /dev/null "${prog[@]}" 2>"$ERR") ;;
     esac
@@ -109,6 +114,14 @@ elif ! run_one sigvisor kill 100 >/dev/null; then
 else
     RUNNERS="$RUNNERS sigvisor"
 fi
+KE_NOTE=""
+if [ "${KERNEL:-1}" = 0 ]; then
+    KE_NOTE="kernel engine: left out (KERNEL=0)"
+elif [ -x "$SIGVISOR" ] && run_one kernel kill 100 >/dev/null; then
+    RUNNERS="$RUNNERS kernel"
+else
+    KE_NOTE="kernel engine: NOT RUN — $(tail -n 2 "$ERR" | tr '\n' ' ')"
+fi
 ST_NOTE=""
 if ! command -v "$STRACE" >/dev/null; then
     ST_NOTE="strace: NOT RUN — $STRACE not found"
@@ -118,6 +131,7 @@ else
     RUNNERS="$RUNNERS strace"
 fi
 [ -n "$SV_NOTE" ] && echo "$SV_NOTE"
+[ -n "$KE_NOTE" ] && echo "$KE_NOTE"
 [ -n "$ST_NOTE" ] && echo "$ST_NOTE"
 
 FLOOR_OK=1
@@ -151,7 +165,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
             else
                 echo "round $round: $r $w failed: $(tail -n 2 "$ERR" | tr '\n' ' ')" >&2
                 echo "$r $w fail" >>"$RES"
-                [ "$r" = sigvisor ] || failures=$((failures + 1))
+                [ "$r" = sigvisor ] || [ "$r" = kernel ] || failures=$((failures + 1))
             fi
         done
     done
@@ -188,13 +202,16 @@ def fmt(x):
 def ratio(a, b):
     return "n/a" if a is None or b is None or b == 0 else f"{a/b:.2f}x"
 
-hdr = ["workload", "native", "sigvisor", "strace", "floor", "sv/strace", "sv/floor", "sv/native"]
+hdr = ["workload", "native", "sigvisor", "kernel", "strace", "floor", "sv/strace", "sv/floor",
+       "sv/native", "kern/native", "kern/strace"]
 rows = []
 for w in workloads:
     nat, sv, st = med("native", w), med("sigvisor", w), med("strace", w)
+    ke = med("kernel", w)
     fl = floor if w != "getppid" else None   # getppid is not notified: no floor
-    rows.append([w, fmt(nat), fmt(sv), fmt(st), fmt(fl) if w != "getppid" else "-",
-                 ratio(sv, st), ratio(sv, fl) if w != "getppid" else "-", ratio(sv, nat)])
+    rows.append([w, fmt(nat), fmt(sv), fmt(ke), fmt(st), fmt(fl) if w != "getppid" else "-",
+                 ratio(sv, st), ratio(sv, fl) if w != "getppid" else "-", ratio(sv, nat),
+                 ratio(ke, nat), ratio(ke, st)])
 widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(hdr)]
 print()
 print("median per call" + (f"   (sigvisor options: {sv_args})" if sv_args else ""))

@@ -1,6 +1,6 @@
 // Load-time TOCTOU check: a policy must never let a call through *because of* tracee memory
 // (siginfo, sigset, sigaction contents), which another thread of the caller can rewrite
-// between our read and the kernel's. See DESIGN.md sections 5 and 9.
+// between our read and the kernel's (docs/containment.md).
 //
 // - "allow" with a memory key (code, blocks, handler) is refused outright.
 // - "log" also lets the call through. A log rule with a memory key is refused when a call
@@ -12,14 +12,11 @@
 #include <string>
 
 #include "policy/policy_internal.h"
+#include "policy/policy_reader.h"
 
 namespace sigvisor {
 namespace policy_internal {
 namespace {
-
-bool stops_call(Action a) {
-  return a == Action::deny || a == Action::kill || a == Action::abort;
-}
 
 // Whether some call could match both rules, judged on their register keys only.
 bool may_overlap(const CompiledRule& a, const CompiledRule& b) {

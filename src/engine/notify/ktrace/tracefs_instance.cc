@@ -47,7 +47,10 @@ Status ensure_tracefs(const Diagnostics& diag) {
   if (exists(root + "/instances")) return Ok{};
   if (!exists(root)) return make_error(root + " does not exist");
   if (::mount("nodev", root.c_str(), "tracefs", 0, nullptr) != 0) {
-    return make_error("cannot mount tracefs on " + root + ": " + errno_text(errno));
+    const int err = errno;
+    // EBUSY: another sigvisor starting at the same moment mounted it first.
+    if (exists(root + "/instances")) return Ok{};
+    return make_error("cannot mount tracefs on " + root + ": " + errno_text(err));
   }
   diag.debug("kernel trace: mounted tracefs on %s (it was not mounted)", root.c_str());
   if (!exists(root + "/instances")) return make_error("tracefs has no instances directory");
@@ -115,6 +118,10 @@ Result<TracefsInstance> TracefsInstance::create(pid_t owner, const Diagnostics& 
   if (::geteuid() != 0) return make_error("not root");
   if (auto st = ensure_tracefs(diag); !st) return st.error();
   remove_stale(owner, diag);
+  const std::string event = "/events/signal/signal_generate/enable";
+  if (!exists(std::string(kTracefs) + event)) {
+    return make_error("the kernel has no signal:signal_generate event");
+  }
   UniqueFd lock;
   std::string dir;
   for (int n = 0; n < kSlots && !lock.valid(); ++n) {
@@ -122,7 +129,9 @@ Result<TracefsInstance> TracefsInstance::create(pid_t owner, const Diagnostics& 
     UniqueFd fd = open_slot(dir);
     if (!fd.valid()) return make_error("cannot open or create " + dir + ": " + errno_text(errno));
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
-      lock = std::move(fd);
+      // A slot another run has just made may not have its events yet (tracefs fills a
+      // new instance after the directory appears): it is its maker's to claim.
+      if (exists(dir + event)) lock = std::move(fd);
     } else if (errno != EWOULDBLOCK) {
       return make_error("cannot lock " + dir + ": " + errno_text(errno));
     }
@@ -131,8 +140,7 @@ Result<TracefsInstance> TracefsInstance::create(pid_t owner, const Diagnostics& 
     return make_error("all " + std::to_string(kSlots) + " instances (" + slot_dir(0) +
                       "...) are held by other sigvisors");
   }
-  const std::string enable = dir + "/events/signal/signal_generate/enable";
-  if (!exists(enable)) return make_error("the kernel has no signal:signal_generate event");
+  const std::string enable = dir + event;
   // From here the destructor turns the event off and lets the slot go, whatever fails.
   TracefsInstance inst(dir, std::move(lock), UniqueFd());
   if (auto st = write_file(enable, "0"); !st) return st.error();
