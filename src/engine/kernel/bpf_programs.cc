@@ -2,6 +2,7 @@
 #include "engine/kernel/bpf_programs.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <sys/resource.h>
@@ -11,6 +12,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "kernel_engine.skel.h"
 
@@ -97,6 +99,25 @@ Status check_descriptors(bpf_object* obj) {
                     " are open, RLIMIT_NOFILE is " + std::to_string(nofile.rlim_cur) + ")");
 }
 
+// Which kfunc the kernel lacks, when one is: a load that fails on an older kernel says
+// so instead of the verifier's EINVAL. Asked only after a failure (parsing the kernel's
+// BTF costs tens of ms).
+std::string missing_kfunc() {
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (vmlinux == nullptr) return "";
+  std::string missing;
+  for (auto [name, since] : {std::pair{"bpf_task_from_pid", "6.2"},
+                             std::pair{"bpf_send_signal_task", "6.13"}}) {
+    if (btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) < 0) {
+      missing = std::string("the kernel lacks the kfunc ") + name + " (Linux " + since +
+                "), which kills the tree if sigvisor dies";
+      break;
+    }
+  }
+  btf__free(vmlinux);
+  return missing;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<BpfPrograms>> BpfPrograms::load(const Settings& settings) {
@@ -111,6 +132,7 @@ Result<std::unique_ptr<BpfPrograms>> BpfPrograms::load(const Settings& settings)
   }
   if (auto st = check_descriptors(skel->obj); !st) return st.error();
   if (int err = kernel_engine__load(skel); err != 0) {
+    if (std::string kfunc = missing_kfunc(); !kfunc.empty()) return make_error(kfunc);
     return make_error(messages.why("BPF load", err));
   }
   return p;
