@@ -12,12 +12,10 @@
 namespace sigvisor {
 
 std::string ungained_privileges(const ImageFacts& f, const std::string& path) {
+  if (f.nosuid) return "";  // the kernel ignores the bits there natively too
   const bool setuid = (f.mode & S_ISUID) != 0;
   // Without group execute, S_ISGID means mandatory locking, not setgid.
   const bool setgid = (f.mode & S_ISGID) != 0 && (f.mode & S_IXGRP) != 0;
-  // Only a setuid, setgid or capability-carrying image costs more than this.
-  const bool caps = !path.empty() && getxattr(path.c_str(), "security.capability", nullptr, 0) > 0;
-  if ((!setuid && !setgid && !caps) || f.nosuid) return "";
   char what[64];
   if (setuid && f.euid != f.file_uid) {
     if (f.file_uid == 0) return "setuid root";
@@ -28,8 +26,12 @@ std::string ungained_privileges(const ImageFacts& f, const std::string& path) {
     std::snprintf(what, sizeof what, "setgid gid %u", static_cast<unsigned>(f.file_gid));
     return what;
   }
-  // Root already holds every capability a file could give.
-  if (caps && f.euid != 0) return "file capabilities";
+  // Root already holds every capability a file could give; the attribute is read last,
+  // only when the bits decided nothing.
+  if (f.euid != 0 && !path.empty() &&
+      getxattr(path.c_str(), "security.capability", nullptr, 0) > 0) {
+    return "file capabilities";
+  }
   return "";
 }
 

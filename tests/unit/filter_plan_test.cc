@@ -16,6 +16,7 @@
 #include "case_name.h"
 #include "cli/trace_set.h"
 #include "policy/policy.h"
+#include "sys_sets.h"
 
 #ifndef SIGVISOR_SOURCE_DIR
 #error "SIGVISOR_SOURCE_DIR must name the source tree"
@@ -24,25 +25,10 @@
 namespace sigvisor {
 namespace {
 
-using SysSet = std::bitset<kSysCount>;
+using test::names;
+using test::set_of;
+using test::SysSet;
 constexpr auto kSigreturn = static_cast<std::size_t>(Sys::rt_sigreturn);
-
-// A set in -e trace= syntax ("send,mask", "!rt_sigreturn", "none").
-SysSet set_of(const std::string& s) {
-  auto r = parse_trace_set(s);
-  EXPECT_TRUE(r.ok()) << s;
-  return r.ok() ? *r : SysSet();
-}
-
-std::string names(const SysSet& s) {
-  if (s.none()) return "none";
-  std::string out;
-  for (std::size_t i = 0; i < kSysCount; ++i) {
-    if (!s.test(i)) continue;
-    out += (out.empty() ? "" : ",") + std::string(spec(static_cast<Sys>(i)).name);
-  }
-  return out;
-}
 
 const SysSet kTargets = set_of("send,indirect,limit");
 

@@ -10,28 +10,16 @@
 
 #include <string>
 
+#include "../sys_sets.h"
 #include "cli/trace_set.h"
 #include "policy/policy.h"
 
 namespace sigvisor {
 namespace {
 
-using SysSet = std::bitset<kSysCount>;
-
-SysSet set_of(const std::string& s) {
-  auto r = parse_trace_set(s);
-  EXPECT_TRUE(r.ok()) << s;
-  return r.ok() ? *r : SysSet();
-}
-
-std::string names(const SysSet& s) {
-  if (s.none()) return "none";
-  std::string out;
-  for (std::size_t i = 0; i < kSysCount; ++i) {
-    if (s.test(i)) out += (out.empty() ? "" : ",") + std::string(spec(static_cast<Sys>(i)).name);
-  }
-  return out;
-}
+using test::names;
+using test::set_of;
+using test::SysSet;
 
 FilterInputs inputs(const Policy& p, const SysSet& printed, bool summary = false,
                     const SysSet& results = {}) {
