@@ -126,7 +126,7 @@ TEST_F(KernelEngine, InAPidNamespaceItIsRefusedAndAutoFallsBack) {
   std::vector<std::string> autos = in_ns;
   autos.insert(autos.end(),
                {SIGVISOR_BIN, "--engine", "auto", "-o", "/dev/null", "--json", events, "-P",
-                "ci-isolation", "--", "/bin/sh", "-c", "kill -9 -1; echo rc=$?"});
+                "ci-isolation", "--no-landlock", "--", "/bin/sh", "-c", "kill -9 -1; echo rc=$?"});
   Outcome a = run_native(autos);
   EXPECT_EQ(a.exit_status, 0) << a.err;
   EXPECT_EQ(a.out, "rc=1\n");
@@ -136,6 +136,17 @@ TEST_F(KernelEngine, InAPidNamespaceItIsRefusedAndAutoFallsBack) {
   EXPECT_EQ(ev[1]["reason"],
             "auto: the kernel engine cannot run: sigvisor runs in a PID namespace of its own (the "
             "programs see host ids)");
+  // Refused by the policy itself (no Landlock here): one deny, aimed at everyone.
+  int denials = 0;
+  for (const auto& e : ev) {
+    if (e.value("event", "") == "syscall" && e.value("action", "") == "deny") {
+      ++denials;
+      EXPECT_EQ(e["args"]["pid"], -1) << e.dump();
+      EXPECT_EQ(e["target"]["scope"], "all") << e.dump();
+      EXPECT_EQ(e["rule"], "no-broadcast") << e.dump();
+    }
+  }
+  EXPECT_EQ(denials, 1);
 }
 
 // A policy the engine cannot honour is never half-applied: refused, or auto falls back.
