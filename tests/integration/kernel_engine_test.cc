@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -147,6 +148,33 @@ TEST_F(KernelEngine, InAPidNamespaceItIsRefusedAndAutoFallsBack) {
     }
   }
   EXPECT_EQ(denials, 1);
+}
+
+// Where the kernel engine cannot run (a kernel before 6.13, no BTF...), auto runs the notify
+// engine and its engine event carries the very line --engine kernel says: shown by the
+// kernel matrix's 6.1 and 6.12 guests; skipped where the kernel engine runs.
+TEST(KernelEngineFallBack, AutoRunsNotifyAndNamesWhatIsMissing) {
+  if (results_mode() || !test_engine().empty()) {
+    GTEST_SKIP() << "runs --engine kernel and auto itself: once, in the suite's first copy";
+  }
+  Outcome k = run_native({SIGVISOR_BIN, "--engine", "kernel", "-o", "/dev/null", "--", "true"});
+  if (k.exit_status == 0) GTEST_SKIP() << "the kernel engine runs here: nothing to fall back from";
+  EXPECT_EQ(k.exit_status, 1);
+  ASSERT_EQ(std::count(k.err.begin(), k.err.end(), '\n'), 1) << k.err;
+  const std::string prefix = "sigvisor: --engine kernel: ";
+  ASSERT_EQ(k.err.rfind(prefix, 0), 0u) << k.err;
+  const std::string why = k.err.substr(prefix.size(), k.err.size() - prefix.size() - 1);
+  const std::string events = temp_path("events");
+  Outcome a = run_native({SIGVISOR_BIN, "--engine", "auto", "-o", "/dev/null", "--json", events,
+                          "--", "/bin/sh", "-c", "echo ran"});
+  EXPECT_EQ(a.exit_status, 0) << a.err;
+  EXPECT_EQ(a.out, "ran\n");
+  auto ev = read_events(events);
+  unlink(events.c_str());
+  ASSERT_GE(ev.size(), 2u);
+  EXPECT_EQ(ev[1]["event"], "engine");
+  EXPECT_EQ(ev[1]["engine"], "notify");
+  EXPECT_EQ(ev[1]["reason"], "auto: the kernel engine cannot run: " + why);
 }
 
 // A policy the engine cannot honour is never half-applied: refused, or auto falls back.
