@@ -30,6 +30,17 @@ check "--version runs" /usr/bin/sigvisor --version
 check "man page installed" test -f /usr/share/man/man1/sigvisor.1.gz
 check "policies installed" test -f /usr/share/sigvisor/policies/ci-isolation.json
 check "bash completion installed" test -f /usr/share/bash-completion/completions/sigvisor
+# The kernel engine's library: a build that links libbpf must make a package that pulls it.
+if ldd "$build/sigvisor" | grep -q 'libbpf\.so'; then
+  check "the package depends on libbpf (the kernel engine)" \
+    bash -c "dpkg-deb -f '$deb' Depends | grep -q 'libbpf1'"
+  if /usr/bin/sigvisor --engine kernel -o /dev/null -- true 2>/dev/null; then
+    check "the installed binary runs the kernel engine" \
+      bash -c "/usr/bin/sigvisor --engine kernel -- /bin/true 2>&1 | grep -q 'engine kernel'"
+  else
+    echo "skip the kernel engine's run: $(/usr/bin/sigvisor --engine kernel -o /dev/null -- true 2>&1 | head -1)"
+  fi
+fi
 
 # The demo, with the installed binary, under a shipped policy found by name.
 out=$(/usr/bin/sigvisor -P ci-isolation -- "$build/examples/sender" 2>&1) || {

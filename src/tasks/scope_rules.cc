@@ -25,6 +25,7 @@ class Rules {
  private:
   std::optional<Target> zombie(pid_t pid) const;
   Target group(int64_t pid) const;
+  std::optional<TaskInfo> live_task(pid_t id) const;
 
   const TaskInfo& caller_;
   const TaskView& tasks_;
@@ -95,6 +96,21 @@ Target Rules::group(int64_t pid) const {
   return t;
 }
 
+// The table's entry for `id`, unless the kernel may already have given that id away. A
+// thread that calls execve frees its own id at once (the kernel moves the thread onto its
+// leader's id), before sigvisor hears of the exec: for that window the table still calls
+// the id a thread of the tree, and an outside process may hold it already. So an id the
+// table knows as a non-leader thread is confirmed by the kernel (/proc/TGID/task/TID) at
+// the moment of the decision; a leader's id cannot be freed before sigvisor sees it die
+// (a traced zombie waits for its tracer; the kernel engine's map drops it at the reap).
+// What remains is the check's own length: an exec between this look and the call's
+// continuation, and a fork onto the freed id within it (Landlock's scope closes that).
+std::optional<TaskInfo> Rules::live_task(pid_t id) const {
+  auto t = tasks_.task(id);
+  if (!t || t->tid == t->tgid || kernel_.is_thread_of(t->tgid, id)) return t;
+  return std::nullopt;
+}
+
 Target Rules::pid(int64_t pid) const {
   Target t;
   t.pid = pid;
@@ -103,7 +119,7 @@ Target Rules::pid(int64_t pid) const {
     return t;
   }
   if (pid == 0 || pid < -1) return group(pid);
-  if (auto target = tasks_.task(static_cast<pid_t>(pid))) {
+  if (auto target = live_task(static_cast<pid_t>(pid))) {
     // kill() accepts any thread id and signals that thread's process.
     t.exists = true;
     t.comm = target->comm;
@@ -139,8 +155,11 @@ Target Rules::thread(int64_t tgid, int64_t tid) const {
   Target t;
   t.pid = tgid;
   t.tid = tid;
-  auto target = tasks_.task(static_cast<pid_t>(tid));
-  // tgid <= 0 means "any group" (tkill): the thread's own group decides.
+  // tgid <= 0 means "any group" (tkill): the thread's own group decides, confirmed by the
+  // kernel (live_task). tgkill names the group: the kernel itself refuses a thread that
+  // is not in it, so a stale id there cannot reach outside.
+  auto target =
+      tgid <= 0 ? live_task(static_cast<pid_t>(tid)) : tasks_.task(static_cast<pid_t>(tid));
   if (target && (tgid <= 0 || target->tgid == tgid)) {
     t.exists = true;
     t.comm = target->comm;

@@ -12,6 +12,18 @@ namespace {
 constexpr pid_t kSupervisor = 500;
 constexpr pid_t kSupervisorPgid = 499;
 
+// The kernel's side of the fake pids: a's thread 1011 is alive (the scope rules confirm a
+// thread id with the kernel); nothing else is asked of it here.
+class FakeProc final : public ProcView {
+ public:
+  std::optional<Comm> comm(pid_t) const override { return std::nullopt; }
+  std::optional<ProcStat> stat(pid_t) const override { return std::nullopt; }
+  bool is_thread_of(pid_t pid, pid_t tid) const override { return pid == 1001 && tid == 1011; }
+  std::optional<std::vector<GroupMember>> group_members(pid_t) const override {
+    return std::vector<GroupMember>{};
+  }
+};
+
 struct Case {
   const char* what;
   int64_t pid;  // prlimit64's first register (as the tracee passed it)
@@ -22,7 +34,8 @@ struct Case {
 
 TEST(LimitTarget, ResolvesLikeKillWithPidZeroAsTheCaller) {
   // root(1000) ── a(1001, thread 1011) ── a_child(1003);  root ── b(1002)
-  ProcessTable t{Outside{kSupervisor, kSupervisorPgid}};
+  FakeProc kernel;
+  ProcessTable t{Outside{kSupervisor, kSupervisorPgid}, kernel};
   t.add({1000, 1000, 0, make_comm("root")});
   t.add({1001, 1001, 1000, make_comm("a")});
   t.add({1011, 1001, 1000, make_comm("a-worker")});

@@ -32,7 +32,7 @@ class FakeProc final : public ProcView {
     s.pgrp = 1000;
     return s;
   }
-  bool is_thread_of(pid_t, pid_t) const override { return false; }
+  bool is_thread_of(pid_t pid, pid_t tid) const override { return pid == 1001 && tid == 1011; }
   std::optional<std::vector<GroupMember>> group_members(pid_t pgid) const override {
     if (pgid != 1000) return std::vector<GroupMember>{};
     return std::vector<GroupMember>{{1000, 'S'}, {1001, 'S'}, {1002, 'S'}, {1003, 'S'}};

@@ -8,6 +8,8 @@
 #include <cstdint>
 
 #include <map>
+#include <set>
+#include <utility>
 
 #include "tasks/scope_rules.h"
 
@@ -67,6 +69,7 @@ class FakeProc final : public ProcView {
     return it->second;
   }
   bool is_thread_of(pid_t pid, pid_t tid) const override {
+    if (tree_threads.count({pid, tid}) != 0) return true;
     return pid == kSupervisor && (tid == kSupervisor || tid == 501 || tid == 502);
   }
   std::optional<std::vector<GroupMember>> group_members(pid_t pgid) const override {
@@ -78,6 +81,8 @@ class FakeProc final : public ProcView {
   std::map<pid_t, std::string> comms{{1, "init"}, {kSupervisor, "sigvisor"}, {7000, "canary"}};
   std::map<pid_t, ProcStat> stats;
   std::map<pid_t, std::vector<GroupMember>> groups;
+  // The tree's non-leader threads as the kernel knows them now: a 1011 that exec'd is gone.
+  std::set<std::pair<pid_t, pid_t>> tree_threads{{1001, 1011}};
   bool scan_fails = false;
 };
 
@@ -161,6 +166,29 @@ TEST_F(ScopeRules, ProcessesThreadsAndOutsiders) {
        nullptr},
   };
   for (const auto& c : cases) check(c);
+}
+
+// Thread 1011 called execve: the kernel freed its id at once, and the table has not heard
+// yet. An id named without its group (kill, tkill, an F_OWNER_TID owner) is then whatever
+// the kernel says it is now: here an outside process that took the id. tgkill names the
+// group, which the kernel checks itself: the table's answer stands there.
+TEST_F(ScopeRules, AThreadIdFreedByExecIsNotTrusted) {
+  kernel.tree_threads.clear();
+  kernel.comms[1011] = "victim";
+  const Case cases[] = {
+      {"kill the freed id", call(Sys::kill, {1011, 9}), 1002, Scope::outside, true, "victim"},
+      {"kill it from its own process", call(Sys::kill, {1011, 9}), 1001, Scope::outside, true,
+       "victim"},
+      {"tkill the freed id", call(Sys::tkill, {1011, 9}), 1002, Scope::outside, true, "victim"},
+      {"rt_sigqueueinfo to it", call(Sys::rt_sigqueueinfo, {1011, 10, 0}), 1000, Scope::outside,
+       true, "victim"},
+      {"tgkill with its group", call(Sys::tgkill, {1001, 1011, 10}), 1001, Scope::thread, true,
+       "a-worker"},
+      {"the leader stays trusted", call(Sys::kill, {1001, 15}), 1002, Scope::sandbox, true, "a"},
+  };
+  for (const auto& c : cases) check(c);
+  kernel.comms.erase(1011);
+  check({"freed and not reused", call(Sys::kill, {1011, 9}), 1002, Scope::outside, false, ""});
 }
 
 // Every thread of sigvisor (500, with threads 501 and 502) is the supervisor.
