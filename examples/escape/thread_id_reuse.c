@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,6 +56,7 @@ static int spawner(const char* req_path, const char* reply_path) {
       }
       child = fork();
       if (child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives a spawner that was stopped
         for (;;) pause();
       }
       fprintf(reply, "pid %d\n", child);

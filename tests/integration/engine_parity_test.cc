@@ -72,8 +72,9 @@ TEST(EngineParity, EveryCallOfTheFamilyIsTheSameEventOnBothEngines) {
   if (results_mode() || !test_engine().empty()) {
     GTEST_SKIP() << "runs both engines itself: once, in the suite's first copy";
   }
-  Outcome probe = run_native({SIGVISOR_BIN, "--engine", "kernel", "-o", "/dev/null", "--", "true"});
-  if (probe.exit_status != 0) GTEST_SKIP() << "the kernel engine cannot run here: " << probe.err;
+  if (auto why = kernel_engine_refusal(); !why.empty()) {
+    GTEST_SKIP() << "the kernel engine cannot run here: " << why;
+  }
   if (run_native({"setarch", "-R", "true"}, 10).exit_status != 0) {
     GTEST_SKIP() << "setarch -R (util-linux) cannot disable ASLR here";
   }

@@ -176,8 +176,7 @@ bool kernel_engine_mode() {
   return test_engine() == "kernel";
 }
 
-std::string missing_test_engine() {
-  if (!kernel_engine_mode()) return {};
+std::string kernel_engine_refusal() {
   static const std::string why = [] {
     std::string dir = make_temp_dir();
     Outcome r = exec_capture({SIGVISOR_BIN, "--engine", "kernel", "-o", "/dev/null", "--", "true"},
@@ -185,9 +184,14 @@ std::string missing_test_engine() {
     std::system(("rm -rf '" + dir + "'").c_str());
     if (r.exit_status == 0) return std::string();
     std::string line = r.err.substr(0, r.err.find('\n'));
-    return "the kernel engine cannot run here: " + (line.empty() ? "it failed" : line);
+    return line.empty() ? std::string("it failed") : line;
   }();
   return why;
+}
+
+std::string missing_test_engine() {
+  if (!kernel_engine_mode() || kernel_engine_refusal().empty()) return {};
+  return "the kernel engine cannot run here: " + kernel_engine_refusal();
 }
 
 bool results_mode() {

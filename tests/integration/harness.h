@@ -47,6 +47,9 @@ std::vector<std::string> variant_args();
 // Empty when the engine this copy runs on can run here; otherwise why not (asked once:
 // sigvisor --engine kernel -- true, whose one line names the missing piece).
 std::string missing_test_engine();
+// Empty when `sigvisor --engine kernel -- true` runs here; otherwise its one line (asked
+// once per test process).
+std::string kernel_engine_refusal();
 // A test about what only the notify engine has (ptrace stops, the tracefs trace, attach):
 // skipped, with the reason, in the kernel engine's copy of the suite.
 #define SKIP_ON_KERNEL_ENGINE(why)                                     \

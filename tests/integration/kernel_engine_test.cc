@@ -30,15 +30,7 @@ class KernelEngine : public SigvisorTest {
     if (results_mode() || !test_engine().empty()) {
       GTEST_SKIP() << "runs --engine kernel itself: once, in the suite's first copy";
     }
-    if (auto why = kernel_engine_missing_here(); !why.empty()) GTEST_SKIP() << why;
-  }
-  // Empty when `sigvisor --engine kernel` runs here; else its one line.
-  static std::string kernel_engine_missing_here() {
-    static const std::string why = [] {
-      Outcome r = run_native({SIGVISOR_BIN, "--engine", "kernel", "-o", "/dev/null", "--", "true"});
-      return r.exit_status == 0 ? std::string() : r.err;
-    }();
-    return why;
+    if (auto why = kernel_engine_refusal(); !why.empty()) GTEST_SKIP() << why;
   }
 };
 
